@@ -1,0 +1,92 @@
+/*
+ * cli.h - the command-line layer: the only place that prints or exits.
+ *
+ * Each subcommand lives in cli/cmd_<name>.c and exports
+ *     int cmd_<name>(int argc, char **argv, struct cvl_ctx *ctx);
+ * returning an exit status.  main.c dispatches through one table.
+ * Options are tables of struct cvl_option at the top of each command file,
+ * parsed by cvl_parse_options() (options.c).
+ */
+#ifndef CVL_CLI_H
+#define CVL_CLI_H
+
+#include "util/util.h"
+
+/* Exit statuses (documented in README.md, "Exit codes"). */
+enum {
+	EXIT_OK = 0,
+	EXIT_FAILURE_ = 1, /* the operation ran and failed (no solution, check failed) */
+	EXIT_USAGE = 2,    /* bad command line or invalid input */
+	EXIT_NETWORK = 3,  /* index or network error */
+	EXIT_IO = 4,       /* file system error */
+	EXIT_HASH = 5,     /* hash mismatch */
+	EXIT_INTERNAL = 70,
+};
+
+struct cvl_ctx {
+	const char *progname; /* "cvlock" */
+	int verbose;          /* -v count */
+	bool quiet;
+	bool color;           /* stdout is a terminal and NO_COLOR unset */
+};
+
+enum cvl_argtype {
+	OPT_FLAG,  /* no argument */
+	OPT_VALUE, /* requires an argument: --opt=V, --opt V, -oV, -o V */
+};
+
+struct cvl_option {
+	const char *long_name; /* without "--" */
+	char short_name;       /* 0 if none */
+	enum cvl_argtype argtype;
+	int id;                /* passed to the callback */
+	const char *metavar;   /* for help: "DIR" */
+	const char *help;
+};
+
+/* Called for each option found; return 0 or an exit status. */
+typedef int (*cvl_option_cb)(int id, const char *value, void *data);
+
+/*
+ * Parse argv[1..] (argv[0] is the command name) against `opts`.
+ * Options and positional arguments may mix; "--" ends options.  -h/--help
+ * is handled by the caller through an option with id OPT_HELP.
+ * Positional arguments are moved to argv[0..*npos-1].  On an unknown
+ * option or a missing argument, prints a one-line error plus the usage
+ * hint and returns EXIT_USAGE.
+ */
+int cvl_parse_options(struct cvl_ctx *ctx, const char *cmd, int argc,
+		      char **argv, const struct cvl_option *opts, size_t nopts,
+		      cvl_option_cb cb, void *data, int *npos);
+#define OPT_HELP (-1)
+
+/* Print a command's usage and option table to stdout. */
+void cvl_print_usage(const char *cmd, const char *synopsis,
+		     const char *summary, const struct cvl_option *opts,
+		     size_t nopts);
+
+/* "error: ..." (and "hint: ..." when err has one) on stderr. */
+void cvl_report(struct cvl_ctx *ctx, const struct cvl_error *err);
+void cvl_die_usage(struct cvl_ctx *ctx, const char *cmd, const char *fmt, ...)
+	CVL_PRINTF(3, 4);
+void cvl_errorf(const char *fmt, ...) CVL_PRINTF(1, 2);
+void cvl_warnf(const char *fmt, ...) CVL_PRINTF(1, 2);
+/* Exit status for a negative CVL_E* code. */
+int cvl_exit_status(int code);
+
+/* Subcommands. */
+struct cvl_command {
+	const char *name;
+	int (*fn)(int argc, char **argv, struct cvl_ctx *ctx);
+	const char *summary;
+};
+
+const struct cvl_command *cvl_find_command(const char *name);
+extern const struct cvl_command cvl_commands[];
+extern const size_t cvl_ncommands;
+
+int cmd_help(int argc, char **argv, struct cvl_ctx *ctx);
+int cmd_version(int argc, char **argv, struct cvl_ctx *ctx);
+int cmd_tags(int argc, char **argv, struct cvl_ctx *ctx);
+
+#endif

@@ -1,0 +1,68 @@
+/* main.c - cvlock entry point: global options and the command table */
+#include "config.h"
+#include "cli/cli.h"
+
+#include <unistd.h>
+
+const struct cvl_command cvl_commands[] = {
+	{ "help", cmd_help, "show help for cvlock or one command" },
+	{ "version", cmd_version, "show the version" },
+};
+const size_t cvl_ncommands = ARRAY_SIZE(cvl_commands);
+
+const struct cvl_command *cvl_find_command(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < cvl_ncommands; i++)
+		if (!strcmp(cvl_commands[i].name, name))
+			return &cvl_commands[i];
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	struct cvl_ctx ctx = { "cvlock", 0, false, false };
+	const struct cvl_command *cmd;
+	int i;
+
+	ctx.color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (a[0] != '-')
+			break;
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			char *hargv[] = { "help", NULL };
+
+			return cmd_help(1, hargv, &ctx);
+		} else if (!strcmp(a, "--version") || !strcmp(a, "-V")) {
+			char *vargv[] = { "version", NULL };
+
+			return cmd_version(1, vargv, &ctx);
+		} else if (!strcmp(a, "--verbose") || !strcmp(a, "-v")) {
+			ctx.verbose++;
+		} else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
+			ctx.quiet = true;
+		} else if (!strcmp(a, "--no-color")) {
+			ctx.color = false;
+		} else {
+			cvl_errorf("unknown option '%s'", a);
+			fprintf(stderr, "hint: see 'cvlock --help'\n");
+			return EXIT_USAGE;
+		}
+	}
+	if (i >= argc) {
+		char *hargv[] = { "help", NULL };
+
+		cmd_help(1, hargv, &ctx);
+		return EXIT_USAGE;
+	}
+	cmd = cvl_find_command(argv[i]);
+	if (!cmd) {
+		cvl_errorf("unknown command '%s'", argv[i]);
+		fprintf(stderr, "hint: see 'cvlock --help' for the list of commands\n");
+		return EXIT_USAGE;
+	}
+	return cmd->fn(argc - i, argv + i, &ctx);
+}

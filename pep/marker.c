@@ -1,0 +1,2 @@
+/* marker.c - see pep.h */
+#include "pep/internal.h"

@@ -1,0 +1,2 @@
+/* metadata.c - see pep.h */
+#include "pep/internal.h"

@@ -1,0 +1,2 @@
+/* name.c - see pep.h */
+#include "pep/internal.h"

@@ -1,0 +1,429 @@
+/*
+ * pep.h - the Python packaging standards as pure functions (prefix pep_).
+ *
+ * No I/O, no printing, no global state.  Every parser takes a pointer and a
+ * length (the input need not be NUL-terminated), returns 0 or a negative
+ * CVL_E* code, and on failure fills the caller's struct cvl_error (which may
+ * be NULL) with what was expected and where, e.g.
+ *     expected version after '>=' at column 6 in 'foo>='
+ * Columns are 1-based byte offsets into the string that was passed.
+ *
+ * Sections (one source file each):
+ *   names          pep/name.c        PEP 503 / PEP 685
+ *   versions       pep/version.c     PEP 440 versions
+ *   specifiers     pep/specifier.c   PEP 440 specifiers and sets
+ *   markers        pep/marker.c      PEP 508 markers (+ PEP 751 sets)
+ *   requirements   pep/requirement.c PEP 508 requirements
+ *   file names     pep/wheelname.c   PEP 427 wheels, sdists
+ *   tags           pep/tags.c        PEP 425 compatibility tags
+ *   metadata       pep/metadata.c    core metadata (METADATA / PKG-INFO)
+ */
+#ifndef CVL_PEP_H
+#define CVL_PEP_H
+
+#include "util/util.h"
+
+/* ======================================================================
+ * Names (PEP 503, PEP 685)
+ * ====================================================================== */
+
+/*
+ * Append the PEP 503 canonical form of `name` to `out`: lowercase, every run
+ * of '-', '_' and '.' replaced by one '-'.  Works on any input (invalid names
+ * are canonicalized the same way packaging does).  PEP 685 extras use the
+ * same function.
+ */
+void pep_name_canonicalize(const char *name, size_t len, struct strbuf *out);
+/* A valid project name: ^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$ (ASCII, any case). */
+bool pep_name_is_valid(const char *name, size_t len);
+/* Already in canonical form (and valid). */
+bool pep_name_is_normalized(const char *name, size_t len);
+
+/* ======================================================================
+ * Versions (PEP 440)
+ * ====================================================================== */
+
+/*
+ * A number inside a version, exact at any size.  When it fits in 64 bits,
+ * `digits` is NULL and `value` holds it; otherwise `digits` points at
+ * `ndigits` decimal digits (no leading zeros) owned by the version it came
+ * from and `value` is UINT64_MAX.
+ */
+struct pep_num {
+	uint64_t value;
+	const char *digits;
+	size_t ndigits;
+};
+
+int pep_num_cmp(struct pep_num a, struct pep_num b);
+void pep_num_format(struct pep_num n, struct strbuf *out);
+
+enum pep_pre_kind {
+	PEP_PRE_NONE = 0,
+	PEP_PRE_A,  /* a, alpha */
+	PEP_PRE_B,  /* b, beta */
+	PEP_PRE_RC, /* rc, c, pre, preview */
+};
+
+/*
+ * A parsed version.  The layout is owned by pep/version.c; other modules
+ * use the functions below.  Typical versions need no heap allocation;
+ * pep_version_release() frees whatever was allocated.  A zeroed struct
+ * (PEP_VERSION_INIT) is a valid empty version that may be released.
+ */
+struct pep_version {
+	struct pep_num epoch;
+	struct pep_num *release; /* points at release_inline or the heap */
+	size_t nrelease;
+	enum pep_pre_kind pre_kind;
+	struct pep_num pre;
+	bool has_post;
+	struct pep_num post;
+	bool has_dev;
+	struct pep_num dev;
+	char *local; /* normalized local label ("ubuntu.1"), or NULL */
+	/* private */
+	struct pep_num release_inline[5];
+	char *big; /* storage for digits of numbers beyond 64 bits */
+};
+
+#define PEP_VERSION_INIT { { 0, NULL, 0 }, NULL, 0, PEP_PRE_NONE, { 0, NULL, 0 }, false, { 0, NULL, 0 }, false, { 0, NULL, 0 }, NULL, { { 0, NULL, 0 } }, NULL }
+
+/*
+ * Parse any form PEP 440 allows: epochs, pre/post/dev releases with every
+ * alternative spelling and separator, implicit post ("1.0-1"), local
+ * versions, a leading 'v', surrounding whitespace.  `v` must be
+ * initialized or released; on failure it is left empty.
+ */
+int pep_version_parse(struct pep_version *v, const char *s, size_t len,
+		      struct cvl_error *err) WARN_UNUSED_RESULT;
+void pep_version_release(struct pep_version *v);
+void pep_version_copy(struct pep_version *dst, const struct pep_version *src);
+
+/* Total PEP 440 order: <0, 0, >0. */
+int pep_version_cmp(const struct pep_version *a, const struct pep_version *b);
+/* Same, ignoring local labels. */
+int pep_version_cmp_public(const struct pep_version *a,
+			   const struct pep_version *b);
+
+/* Canonical string ("1!2.0rc1.post2.dev3+ubuntu.1"). */
+void pep_version_format(const struct pep_version *v, struct strbuf *out);
+/* Canonical string without the local label. */
+void pep_version_format_public(const struct pep_version *v, struct strbuf *out);
+/* Epoch and release only ("1!2.0"). */
+void pep_version_format_base(const struct pep_version *v, struct strbuf *out);
+/*
+ * packaging.utils.canonicalize_version: canonical form, with trailing zeros
+ * of the release removed when `strip_trailing_zero` (keeping at least one).
+ */
+void pep_version_format_canonical(const struct pep_version *v,
+				  bool strip_trailing_zero, struct strbuf *out);
+
+bool pep_version_is_prerelease(const struct pep_version *v); /* pre or dev */
+bool pep_version_is_postrelease(const struct pep_version *v);
+bool pep_version_is_devrelease(const struct pep_version *v);
+
+/* ======================================================================
+ * Specifiers (PEP 440)
+ * ====================================================================== */
+
+enum pep_op {
+	PEP_OP_COMPATIBLE, /* ~= */
+	PEP_OP_EQ,         /* == (wildcard when spec->wildcard) */
+	PEP_OP_NE,         /* != (wildcard when spec->wildcard) */
+	PEP_OP_LE,         /* <= */
+	PEP_OP_GE,         /* >= */
+	PEP_OP_LT,         /* <  */
+	PEP_OP_GT,         /* >  */
+	PEP_OP_ARBITRARY,  /* === */
+};
+
+const char *pep_op_str(enum pep_op op);
+
+/* "Prereleases" policy argument: unset, or an explicit override. */
+enum pep_prereleases {
+	PEP_PRERELEASES_UNSET = -1,
+	PEP_PRERELEASES_NO = 0,
+	PEP_PRERELEASES_YES = 1,
+};
+
+struct pep_specifier {
+	enum pep_op op;
+	bool wildcard;              /* ==1.2.*, !=1.2.* */
+	struct pep_version version; /* unused for === */
+	char *text;                 /* the version part as written, trimmed */
+};
+
+/* One clause ("~=2.0", "== 1.2.*", "===foo"), surrounding whitespace allowed. */
+int pep_specifier_parse(struct pep_specifier *spec, const char *s, size_t len,
+			struct cvl_error *err) WARN_UNUSED_RESULT;
+void pep_specifier_release(struct pep_specifier *spec);
+/* Canonical clause string: operator then version as written, no spaces. */
+void pep_specifier_format(const struct pep_specifier *spec, struct strbuf *out);
+/* Whether the clause by itself admits pre-releases (packaging's .prereleases). */
+bool pep_specifier_admits_prereleases(const struct pep_specifier *spec);
+/* The clause alone matches v (pre-release policy not applied). */
+bool pep_specifier_match(const struct pep_specifier *spec,
+			 const struct pep_version *v);
+
+/*
+ * A comma-separated set of clauses.  `prereleases` is the set's own
+ * override (packaging's SpecifierSet(prereleases=...)).
+ */
+struct pep_specset {
+	struct pep_specifier *items;
+	size_t nr, alloc;
+	enum pep_prereleases prereleases;
+};
+
+#define PEP_SPECSET_INIT { NULL, 0, 0, PEP_PRERELEASES_UNSET }
+
+/* "" is the empty set (matches everything). */
+int pep_specset_parse(struct pep_specset *set, const char *s, size_t len,
+		      struct cvl_error *err) WARN_UNUSED_RESULT;
+void pep_specset_release(struct pep_specset *set);
+void pep_specset_copy(struct pep_specset *dst, const struct pep_specset *src);
+/* Canonical: equal clauses once, sorted by their string, joined by ','. */
+void pep_specset_format(const struct pep_specset *set, struct strbuf *out);
+bool pep_specset_admits_prereleases(const struct pep_specset *set);
+
+/*
+ * packaging's SpecifierSet.contains(): `prereleases` overrides the set's own
+ * policy; with neither set, a pre-release matches when it is in range.
+ * `installed`: an installed pre-release is accepted even when pre-releases
+ * are otherwise excluded.
+ */
+bool pep_specset_contains(const struct pep_specset *set,
+			  const struct pep_version *v,
+			  enum pep_prereleases prereleases, bool installed);
+/* Same on a string: an unparsable version matches only '===' literally. */
+bool pep_specset_contains_str(const struct pep_specset *set, const char *s,
+			      size_t len, enum pep_prereleases prereleases,
+			      bool installed);
+
+/*
+ * packaging's SpecifierSet.filter(): write the indexes of the matching
+ * versions of `in` (in input order) to `out_idx` (room for n) and return
+ * how many.  With no override anywhere, pre-releases are returned only when
+ * no final release matches.  NULL entries in `in` (unparsable) never match
+ * unless the set is a lone '===' equal to `in_str[i]` (in_str may be NULL).
+ */
+size_t pep_specset_filter(const struct pep_specset *set,
+			  const struct pep_version *const *in,
+			  const char *const *in_str, size_t n,
+			  enum pep_prereleases prereleases, size_t *out_idx);
+
+bool pep_specset_is_unsatisfiable(const struct pep_specset *set,
+				  enum pep_prereleases prereleases);
+bool pep_specset_is_subset(const struct pep_specset *a,
+			   const struct pep_specset *b);
+bool pep_specset_is_superset(const struct pep_specset *a,
+			     const struct pep_specset *b);
+bool pep_specset_is_disjoint(const struct pep_specset *a,
+			     const struct pep_specset *b);
+bool pep_specset_equal(const struct pep_specset *a,
+		       const struct pep_specset *b);
+
+/* ======================================================================
+ * Markers (PEP 508, PEP 751 extras / dependency_groups)
+ * ====================================================================== */
+
+enum pep_env_var {
+	PEP_ENV_IMPLEMENTATION_NAME,
+	PEP_ENV_IMPLEMENTATION_VERSION,
+	PEP_ENV_OS_NAME,
+	PEP_ENV_PLATFORM_MACHINE,
+	PEP_ENV_PLATFORM_PYTHON_IMPLEMENTATION,
+	PEP_ENV_PLATFORM_RELEASE,
+	PEP_ENV_PLATFORM_SYSTEM,
+	PEP_ENV_PLATFORM_VERSION,
+	PEP_ENV_PYTHON_FULL_VERSION,
+	PEP_ENV_PYTHON_VERSION,
+	PEP_ENV_SYS_PLATFORM,
+	PEP_ENV_EXTRA,
+	PEP_ENV_NSTRVARS,
+};
+
+/* The canonical PEP 508 name of a variable ("python_version"). */
+const char *pep_env_var_name(enum pep_env_var var);
+
+/*
+ * An environment to evaluate markers in.  A NULL string is an undefined
+ * variable (evaluating a marker that uses it is an error).  `extras` and
+ * `dependency_groups` are PEP 751's set-valued variables (lock-file
+ * context); has_* false means undefined.  Values are taken as given
+ * (extra names are normalized by the evaluator).
+ */
+struct pep_env {
+	const char *var[PEP_ENV_NSTRVARS];
+	bool has_extras;
+	const char *const *extras;
+	size_t nextras;
+	bool has_dependency_groups;
+	const char *const *dependency_groups;
+	size_t ndependency_groups;
+};
+
+struct pep_marker; /* opaque tree, owned by the caller after parse */
+
+/*
+ * Parse a marker expression (PEP 508 grammar, plus packaging's legacy
+ * variable names os.name, sys.platform, platform.version,
+ * platform.machine, platform.python_implementation, python_implementation).
+ */
+int pep_marker_parse(struct pep_marker **out, const char *s, size_t len,
+		     struct cvl_error *err) WARN_UNUSED_RESULT;
+void pep_marker_free(struct pep_marker *m);
+struct pep_marker *pep_marker_dup(const struct pep_marker *m);
+/* packaging's str(Marker): double quotes, single spaces, extras normalized. */
+void pep_marker_format(const struct pep_marker *m, struct strbuf *out);
+/*
+ * Evaluate.  Returns 0 and sets *result, or fails with CVL_EUNDEFINED
+ * ("undefined comparison ..." / "undefined environment name ...").
+ * Version comparison where both sides are versions (and the variable is a
+ * version variable), string comparison otherwise, as packaging does.
+ */
+int pep_marker_evaluate(const struct pep_marker *m, const struct pep_env *env,
+			bool *result, struct cvl_error *err) WARN_UNUSED_RESULT;
+/* Whether the marker mentions `extra` at all (for requirements of extras). */
+bool pep_marker_uses_extra(const struct pep_marker *m);
+
+/* ======================================================================
+ * Requirements (PEP 508)
+ * ====================================================================== */
+
+struct pep_requirement {
+	char *name;          /* as written */
+	struct strvec extras; /* as written, sorted, without duplicates */
+	struct pep_specset spec;
+	char *url;                 /* direct reference after '@', or NULL */
+	struct pep_marker *marker; /* or NULL */
+};
+
+#define PEP_REQUIREMENT_INIT { NULL, STRVEC_INIT, PEP_SPECSET_INIT, NULL, NULL }
+
+int pep_requirement_parse(struct pep_requirement *req, const char *s,
+			  size_t len, struct cvl_error *err) WARN_UNUSED_RESULT;
+void pep_requirement_release(struct pep_requirement *req);
+/* packaging's str(Requirement). */
+void pep_requirement_format(const struct pep_requirement *req,
+			    struct strbuf *out);
+/* Canonical names and extras, sets and markers compared as values. */
+bool pep_requirement_equal(const struct pep_requirement *a,
+			   const struct pep_requirement *b);
+
+/* ======================================================================
+ * Distribution file names (PEP 427 wheels, sdists) and tags (PEP 425)
+ * ====================================================================== */
+
+struct pep_wheelname {
+	char *name; /* canonical (PEP 503) */
+	struct pep_version version;
+	bool has_build;
+	struct pep_num build_num;
+	char *build_tag; /* the build suffix after the number ("" if none) */
+	struct strvec tags; /* expanded "interp-abi-plat", sorted, unique */
+	/* private */
+	char *build_big;
+};
+
+#define PEP_WHEELNAME_INIT { NULL, PEP_VERSION_INIT, false, { 0, NULL, 0 }, NULL, STRVEC_INIT, NULL }
+
+/*
+ * Parse "name-ver(-build)?-py-abi-plat.whl" as packaging's
+ * parse_wheel_filename; `validate_order` rejects compressed tag sets that
+ * are not sorted.
+ */
+int pep_wheelname_parse(struct pep_wheelname *w, const char *filename,
+			size_t len, bool validate_order,
+			struct cvl_error *err) WARN_UNUSED_RESULT;
+void pep_wheelname_release(struct pep_wheelname *w);
+
+/* "name-version.tar.gz" or ".zip": canonical name and parsed version. */
+int pep_sdistname_parse(const char *filename, size_t len,
+			struct strbuf *name_out, struct pep_version *version_out,
+			struct cvl_error *err) WARN_UNUSED_RESULT;
+
+/* Expand a compressed tag set "py2.py3-none-any" into sorted unique tags. */
+int pep_tag_parse(const char *tag, size_t len, struct strvec *out,
+		  struct cvl_error *err) WARN_UNUSED_RESULT;
+
+/* packaging.tags.mac_platforms' binary formats for a macOS version and arch. */
+void pep_mac_binary_formats(int major, int minor, const char *arch,
+			    struct strvec *out);
+
+/*
+ * packaging.tags.cpython_tags(python_version, abis, platforms), in priority
+ * order (most preferred first).  `python_version` has 1 or 2 parts.
+ */
+void pep_tags_cpython(const int *python_version, size_t nver,
+		      const char *const *abis, size_t nabis,
+		      const char *const *platforms, size_t nplatforms,
+		      struct strvec *out);
+/* packaging.tags.compatible_tags(python_version, interpreter, platforms). */
+void pep_tags_compatible(const int *python_version, size_t nver,
+			 const char *interpreter,
+			 const char *const *platforms, size_t nplatforms,
+			 struct strvec *out);
+/* packaging.tags.generic_tags (PyPy and others). */
+void pep_tags_generic(const char *interpreter, const char *const *abis,
+		      size_t nabis, const char *const *platforms,
+		      size_t nplatforms, struct strvec *out);
+
+/*
+ * A target environment described without an interpreter, from which markers
+ * and tags are derived: implementation "cp" or "pp", Python X.Y(.Z), and a
+ * platform tag such as linux_x86_64, manylinux_2_28_aarch64,
+ * musllinux_1_2_x86_64, macosx_14_0_arm64, win_amd64.
+ */
+struct pep_target {
+	char implementation[8]; /* "cp" or "pp" */
+	int python[3];          /* major, minor, micro */
+	char platform[64];
+};
+
+/* The ordered list of platform tags a target platform accepts (manylinux,
+ * musllinux and macOS ranges expanded, most specific first). */
+int pep_target_platforms(const struct pep_target *t, struct strvec *out,
+			 struct cvl_error *err) WARN_UNUSED_RESULT;
+/* Every compatible wheel tag for the target, most preferred first. */
+int pep_target_tags(const struct pep_target *t, struct strvec *out,
+		    struct cvl_error *err) WARN_UNUSED_RESULT;
+/*
+ * Fill `env` with the target's marker values; string storage lives in
+ * `storage` (which must outlive env).
+ */
+int pep_target_env(const struct pep_target *t, struct pep_env *env,
+		   struct arena *storage, struct cvl_error *err)
+	WARN_UNUSED_RESULT;
+
+/* ======================================================================
+ * Core metadata (METADATA, PKG-INFO)
+ * ====================================================================== */
+
+struct pep_metadata {
+	char *metadata_version;
+	char *name;
+	char *version;
+	char *requires_python;      /* or NULL */
+	struct strvec requires_dist; /* raw strings, in file order */
+	struct strvec provides_extra;
+	struct strvec dynamic;
+	char *summary;
+	char *description; /* the body, or the Description header; or NULL */
+};
+
+#define PEP_METADATA_INIT { NULL, NULL, NULL, NULL, STRVEC_INIT, STRVEC_INIT, STRVEC_INIT, NULL, NULL }
+
+/*
+ * Parse RFC 822 style headers (folded continuation lines, multiple-use
+ * fields, case-insensitive names) and the body.  Metadata-Version, Name and
+ * Version are required.
+ */
+int pep_metadata_parse(struct pep_metadata *md, const char *buf, size_t len,
+		       struct cvl_error *err) WARN_UNUSED_RESULT;
+void pep_metadata_release(struct pep_metadata *md);
+/* Whether `field` (case-insensitive, e.g. "Requires-Dist") is listed in Dynamic. */
+bool pep_metadata_is_dynamic(const struct pep_metadata *md, const char *field);
+
+#endif

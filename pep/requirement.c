@@ -1,0 +1,2 @@
+/* requirement.c - see pep.h */
+#include "pep/internal.h"

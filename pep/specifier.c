@@ -1,0 +1,2 @@
+/* specifier.c - see pep.h */
+#include "pep/internal.h"

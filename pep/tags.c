@@ -1,0 +1,2 @@
+/* tags.c - see pep.h */
+#include "pep/internal.h"

@@ -1,0 +1,2 @@
+/* version.c - see pep.h */
+#include "pep/internal.h"

@@ -1,0 +1,2 @@
+/* wheelname.c - see pep.h */
+#include "pep/internal.h"

@@ -1,0 +1,69 @@
+/*
+ * unit-tests - run every module's Check suite.  Usage: unit-tests [SUITE...]
+ * Prints Check's per-test output for failures and ends with
+ * "N passed, N failed".
+ */
+#include "tests/unit/unit.h"
+
+static const struct {
+	const char *name;
+	Suite *(*make)(void);
+} suites[] = {
+	{ "util", suite_util },
+	{ "pep_name", suite_pep_name },
+	{ "pep_version", suite_pep_version },
+	{ "pep_specifier", suite_pep_specifier },
+	{ "pep_marker", suite_pep_marker },
+	{ "pep_requirement", suite_pep_requirement },
+	{ "pep_wheelname", suite_pep_wheelname },
+	{ "pep_tags", suite_pep_tags },
+	{ "pep_metadata", suite_pep_metadata },
+	{ "toml", suite_toml },
+};
+
+const char *unit_data_path(const char *name)
+{
+	static char buf[4096];
+	const char *top = getenv("top_srcdir");
+
+	snprintf(buf, sizeof(buf), "%s/tests/unit/data/%s", top ? top : ".", name);
+	return buf;
+}
+
+static bool wanted(int argc, char **argv, const char *name)
+{
+	int i;
+
+	if (argc < 2)
+		return true;
+	for (i = 1; i < argc; i++)
+		if (!strcmp(argv[i], name))
+			return true;
+	return false;
+}
+
+int main(int argc, char **argv)
+{
+	SRunner *sr = NULL;
+	size_t i;
+	int run, failed;
+
+	for (i = 0; i < ARRAY_SIZE(suites); i++) {
+		if (!wanted(argc, argv, suites[i].name))
+			continue;
+		if (!sr)
+			sr = srunner_create(suites[i].make());
+		else
+			srunner_add_suite(sr, suites[i].make());
+	}
+	if (!sr) {
+		fprintf(stderr, "unit-tests: no such suite\n");
+		return 2;
+	}
+	srunner_run_all(sr, CK_NORMAL);
+	run = srunner_ntests_run(sr);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	printf("%d passed, %d failed\n", run - failed, failed);
+	return failed ? 1 : 0;
+}

@@ -1,0 +1,109 @@
+/* test_util.c - strbuf, strvec, arena, errors */
+#include "tests/unit/unit.h"
+
+START_TEST(strbuf_basic)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	ck_assert_str_eq(sb.buf, "");
+	strbuf_addstr(&sb, "abc");
+	strbuf_addch(&sb, '-');
+	strbuf_addf(&sb, "%d/%s", 42, "x");
+	strbuf_add_u64(&sb, UINT64_MAX);
+	ck_assert_str_eq(sb.buf, "abc-42/x18446744073709551615");
+	strbuf_setlen(&sb, 3);
+	ck_assert_str_eq(sb.buf, "abc");
+	strbuf_release(&sb);
+	ck_assert_str_eq(sb.buf, "");
+}
+END_TEST
+
+START_TEST(strbuf_limit)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *s;
+	size_t n;
+
+	sb.limit = 4;
+	ck_assert_int_eq(strbuf_add_checked(&sb, "abcd", 4), 0);
+	ck_assert_int_eq(strbuf_add_checked(&sb, "e", 1), -CVL_ETOOBIG);
+	ck_assert_str_eq(sb.buf, "abcd");
+	s = strbuf_detach(&sb, &n);
+	ck_assert_uint_eq(n, 4);
+	ck_assert_str_eq(s, "abcd");
+	free(s);
+	s = strbuf_detach(&sb, &n);
+	ck_assert_str_eq(s, "");
+	free(s);
+}
+END_TEST
+
+START_TEST(strvec_basic)
+{
+	struct strvec sv = STRVEC_INIT;
+
+	ck_assert_ptr_null(sv.v[0]);
+	strvec_push(&sv, "b");
+	strvec_pushn(&sv, "abc", 1);
+	strvec_pushf(&sv, "c%d", 1);
+	strvec_sort(&sv);
+	ck_assert_uint_eq(sv.nr, 3);
+	ck_assert_str_eq(sv.v[0], "a");
+	ck_assert_str_eq(sv.v[1], "b");
+	ck_assert_str_eq(sv.v[2], "c1");
+	ck_assert_ptr_null(sv.v[3]);
+	strvec_clear(&sv);
+	ck_assert_uint_eq(sv.nr, 0);
+}
+END_TEST
+
+START_TEST(arena_basic)
+{
+	struct arena a = ARENA_INIT;
+	char *big, *s;
+	int i;
+
+	for (i = 0; i < 1000; i++) {
+		s = arena_strndup(&a, "hello world", 5);
+		ck_assert_str_eq(s, "hello");
+		ck_assert_uint_eq((uintptr_t)s % 16, 0);
+	}
+	big = arena_alloc(&a, 1 << 21);
+	memset(big, 1, 1 << 21);
+	arena_release(&a);
+	ck_assert_ptr_null(a.head);
+}
+END_TEST
+
+START_TEST(error_basic)
+{
+	struct cvl_error err = CVL_ERROR_INIT;
+	int r = cvl_error_set(&err, CVL_EINVAL, "bad '%s'", "x");
+
+	ck_assert_int_eq(r, -CVL_EINVAL);
+	ck_assert_int_eq(err.code, CVL_EINVAL);
+	ck_assert_str_eq(err.msg, "bad 'x'");
+	cvl_error_at(&err, 3, 7);
+	cvl_error_hint(&err, "try %s", "y");
+	ck_assert_int_eq(err.line, 3);
+	ck_assert_int_eq(err.column, 7);
+	ck_assert_str_eq(err.hint, "try y");
+	ck_assert_int_eq(cvl_errcode_exit_status(r), 2);
+	ck_assert_str_eq(cvl_errcode_text(-CVL_ENETWORK), "network error");
+	ck_assert_int_eq(cvl_error_set(NULL, CVL_EIO, "x"), -CVL_EIO);
+}
+END_TEST
+
+Suite *suite_util(void)
+{
+	Suite *s = suite_create("util");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, strbuf_basic);
+	tcase_add_test(tc, strbuf_limit);
+	tcase_add_test(tc, strvec_basic);
+	tcase_add_test(tc, arena_basic);
+	tcase_add_test(tc, error_basic);
+	suite_add_tcase(s, tc);
+	return s;
+}

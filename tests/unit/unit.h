@@ -1,0 +1,28 @@
+/*
+ * unit.h - Check-based unit tests.  Each module has a file
+ * tests/unit/test_<module>.c exporting `Suite *suite_<module>(void)`,
+ * listed once in tests/unit/main.c.  Data-driven tests read tables from
+ * tests/unit/data/ (found through $top_srcdir or ../tests/unit/data).
+ */
+#ifndef CVL_TESTS_UNIT_H
+#define CVL_TESTS_UNIT_H
+
+#include "util/util.h"
+
+#include <check.h>
+
+Suite *suite_util(void);
+Suite *suite_pep_name(void);
+Suite *suite_pep_version(void);
+Suite *suite_pep_specifier(void);
+Suite *suite_pep_marker(void);
+Suite *suite_pep_requirement(void);
+Suite *suite_pep_wheelname(void);
+Suite *suite_pep_tags(void);
+Suite *suite_pep_metadata(void);
+Suite *suite_toml(void);
+
+/* Path of a data file under tests/unit/data (static buffer). */
+const char *unit_data_path(const char *name);
+
+#endif

@@ -1,0 +1,14 @@
+/* v_wheel.c - conformance runner (stub until implemented) */
+#include "tests/vectors/vectors.h"
+
+void vec_run_wheel_filenames(struct vec_ctx *c, json_t *root)
+{
+	const char *key;
+	json_t *val;
+
+	json_object_foreach(root, key, val) {
+		if (key[0] != '_')
+			vec_unknown_key(c, key);
+	}
+}
+

@@ -1,0 +1,215 @@
+/*
+ * util.h - small shared pieces: allocation, errors, growable buffers,
+ * string vectors, arenas.  Every other layer may use these.
+ *
+ * Allocation failure aborts inside x*alloc() (git's xmalloc); callers never
+ * check for NULL.  Hostile sizes are bounded by explicit limits instead
+ * (see strbuf.limit).
+ */
+#ifndef CVL_UTIL_H
+#define CVL_UTIL_H
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(__GNUC__)
+#define CVL_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#define WARN_UNUSED_RESULT __attribute__((warn_unused_result))
+#define CVL_NORETURN __attribute__((noreturn))
+#else
+#define CVL_PRINTF(f, a)
+#define WARN_UNUSED_RESULT
+#define CVL_NORETURN
+/* Last, so that the system headers above are already declared. */
+#include "util/banned.h"
+
+#endif
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- allocation -------------------------------------------------------- */
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t nmemb, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xmemdup0(const void *p, size_t n); /* copy n bytes and a NUL */
+
+/*
+ * Grow `array` (of `alloc` elements) so that it holds at least `nr` elements.
+ * Usage: ALLOC_GROW(v->items, v->nr + 1, v->alloc);
+ */
+#define ALLOC_GROW(array, nr, alloc)                                           \
+	do {                                                                   \
+		if ((size_t)(nr) > (size_t)(alloc)) {                          \
+			size_t alloc_grow_n_ = (alloc) ? (size_t)(alloc) : 4;  \
+			while (alloc_grow_n_ < (size_t)(nr))                   \
+				alloc_grow_n_ = alloc_grow_n_ * 3 / 2 + 8;     \
+			(array) = xrealloc((array),                            \
+					   alloc_grow_n_ * sizeof(*(array)));  \
+			(alloc) = alloc_grow_n_;                               \
+		}                                                              \
+	} while (0)
+
+CVL_NORETURN void cvl_bug(const char *file, int line, const char *fmt, ...)
+	CVL_PRINTF(3, 4);
+#define BUG(...) cvl_bug(__FILE__, __LINE__, __VA_ARGS__)
+
+/* ---- errors ------------------------------------------------------------ */
+
+/*
+ * Error codes, one X-macro: code name, exit status, short text.
+ * Library code returns 0 or -CVL_E<name> and fills a struct cvl_error.
+ * Only cli/ maps codes to exit statuses.
+ */
+#define CVL_ERRORS(X)                                                          \
+	X(USAGE, 2, "usage error")                                             \
+	X(INVAL, 2, "invalid input")                                         \
+	X(UNSUPPORTED, 2, "not supported")                                     \
+	X(NOTFOUND, 1, "not found")                                            \
+	X(UNSAT, 1, "no solution")                                             \
+	X(UNDEFINED, 1, "undefined")                                           \
+	X(NETWORK, 3, "network error")                                         \
+	X(IO, 4, "input/output error")                                         \
+	X(HASH, 5, "hash mismatch")                                            \
+	X(TOOBIG, 2, "input too large")                                        \
+	X(INTERNAL, 70, "internal error")
+
+enum cvl_errcode {
+	CVL_OK = 0,
+#define CVL_X_ENUM(name, st, text) CVL_E##name,
+	CVL_ERRORS(CVL_X_ENUM)
+#undef CVL_X_ENUM
+	CVL_E_COUNT
+};
+
+const char *cvl_errcode_text(int code); /* accepts code or -code */
+int cvl_errcode_exit_status(int code);  /* accepts code or -code */
+
+/*
+ * An error with its context.  Owned by the caller, usually on the stack;
+ * needs no release.  line/column are 1-based, 0 when unknown.
+ */
+struct cvl_error {
+	int code; /* CVL_E*, positive; 0 when no error */
+	int line;
+	int column;
+	char file[256];
+	char msg[512];
+	char hint[256];
+};
+
+#define CVL_ERROR_INIT {0}
+
+/*
+ * Fill `err` (which may be NULL) and return -code, so a function can end
+ * with `return cvl_error_set(err, CVL_EINVAL, ...)`.
+ */
+int cvl_error_set(struct cvl_error *err, int code, const char *fmt, ...)
+	CVL_PRINTF(3, 4);
+int cvl_error_setv(struct cvl_error *err, int code, const char *fmt,
+		   va_list ap) CVL_PRINTF(3, 0);
+/* Set the position (1-based column) of an error already filled in. */
+void cvl_error_at(struct cvl_error *err, int line, int column);
+void cvl_error_hint(struct cvl_error *err, const char *fmt, ...)
+	CVL_PRINTF(2, 3);
+void cvl_error_file(struct cvl_error *err, const char *file);
+void cvl_error_clear(struct cvl_error *err);
+
+/* ---- strbuf: one growable, NUL-terminated buffer ------------------------ */
+
+/*
+ * buf is never NULL (it points at a shared empty string until the first
+ * growth).  `limit`, when non-zero, caps len: growth beyond it makes
+ * strbuf_grow() return -CVL_ETOOBIG and leaves the buffer as it was
+ * (for anything read from the network).  The unchecked helpers below
+ * BUG() on a limited buffer that overflows, so use strbuf_add_checked()
+ * for untrusted input.
+ */
+struct strbuf {
+	size_t alloc;
+	size_t len;
+	size_t limit;
+	char *buf;
+};
+
+extern char strbuf_slopbuf[];
+#define STRBUF_INIT { 0, 0, 0, strbuf_slopbuf }
+
+void strbuf_init(struct strbuf *sb, size_t hint);
+void strbuf_release(struct strbuf *sb);
+char *strbuf_detach(struct strbuf *sb, size_t *len);
+void strbuf_reset(struct strbuf *sb);
+void strbuf_setlen(struct strbuf *sb, size_t len);
+int strbuf_grow(struct strbuf *sb, size_t extra) WARN_UNUSED_RESULT;
+void strbuf_add(struct strbuf *sb, const void *data, size_t len);
+int strbuf_add_checked(struct strbuf *sb, const void *data,
+		       size_t len) WARN_UNUSED_RESULT;
+void strbuf_addstr(struct strbuf *sb, const char *s);
+void strbuf_addch(struct strbuf *sb, int c);
+void strbuf_addf(struct strbuf *sb, const char *fmt, ...) CVL_PRINTF(2, 3);
+void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
+	CVL_PRINTF(2, 0);
+void strbuf_add_u64(struct strbuf *sb, uint64_t v);
+
+/* ---- cvl_str: a by-value slice ----------------------------------------- */
+
+struct cvl_str {
+	const char *p;
+	size_t len;
+};
+
+#define CVL_STR(lit) ((struct cvl_str){ (lit), sizeof(lit) - 1 })
+static inline struct cvl_str cvl_str_of(const char *s, size_t len)
+{
+	struct cvl_str r = { s, len };
+	return r;
+}
+struct cvl_str cvl_str_from(const char *cstr);
+bool cvl_str_eq(struct cvl_str a, struct cvl_str b);
+bool cvl_str_eq_cstr(struct cvl_str a, const char *s);
+
+/* ---- strvec: a vector of owned NUL-terminated strings ------------------- */
+
+struct strvec {
+	char **v; /* NULL-terminated once non-empty; never NULL itself */
+	size_t nr;
+	size_t alloc;
+};
+
+extern const char *strvec_empty[];
+#define STRVEC_INIT { (char **)strvec_empty, 0, 0 }
+
+void strvec_init(struct strvec *sv);
+void strvec_push(struct strvec *sv, const char *s);
+void strvec_pushn(struct strvec *sv, const char *s, size_t len);
+void strvec_pushf(struct strvec *sv, const char *fmt, ...) CVL_PRINTF(2, 3);
+void strvec_sort(struct strvec *sv); /* bytewise */
+void strvec_clear(struct strvec *sv);
+
+/* ---- arena: bump allocation for parse-lifetime data --------------------- */
+
+struct arena_block;
+struct arena {
+	struct arena_block *head;
+	size_t used;
+	size_t cap;
+};
+
+#define ARENA_INIT { NULL, 0, 0 }
+
+void *arena_alloc(struct arena *a, size_t n); /* 16-byte aligned */
+char *arena_strndup(struct arena *a, const char *s, size_t n);
+void arena_release(struct arena *a);
+
+/* Last, so that the system headers above are already declared. */
+#include "util/banned.h"
+
+#endif
