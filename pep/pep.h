@@ -100,6 +100,20 @@ int pep_version_parse(struct pep_version *v, const char *s, size_t len,
 void pep_version_release(struct pep_version *v);
 void pep_version_copy(struct pep_version *dst, const struct pep_version *src);
 
+/*
+ * The release numbers (v->nrelease of them).  Prefer this to v->release: a
+ * struct pep_version may be moved with memcpy (e.g. inside an array grown
+ * by ALLOC_GROW), which leaves v->release pointing at the old inline
+ * storage, while this always finds the right one.
+ */
+static inline const struct pep_num *
+pep_version_segments(const struct pep_version *v)
+{
+	return v->nrelease > sizeof(v->release_inline) / sizeof(v->release_inline[0])
+		       ? v->release
+		       : v->release_inline;
+}
+
 /* Total PEP 440 order: <0, 0, >0. */
 int pep_version_cmp(const struct pep_version *a, const struct pep_version *b);
 /* Same, ignoring local labels. */

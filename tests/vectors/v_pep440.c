@@ -1,5 +1,269 @@
-/* v_pep440.c - conformance runner (stub until implemented) */
+/*
+ * v_pep440.c - conformance runners for pep440_versions.json and
+ * pep440_specifiers.json (schemas in tests/vectors/README.md).
+ */
 #include "tests/vectors/vectors.h"
+#include "pep/pep.h"
+
+/* ---- helpers ------------------------------------------------------------ */
+
+static int parse_version_json(json_t *j, struct pep_version *v,
+			      struct cvl_error *err)
+{
+	size_t len;
+	const char *s = vec_str(j, &len);
+
+	if (!s)
+		return cvl_error_set(err, CVL_EINVAL, "not a string");
+	return pep_version_parse(v, s, len, err);
+}
+
+static void version_str(const struct pep_version *v, struct strbuf *sb)
+{
+	strbuf_reset(sb);
+	pep_version_format(v, sb);
+}
+
+/* A JSON integer or a string of digits, formatted like pep_num_format. */
+static bool num_matches(json_t *want, struct pep_num n)
+{
+	struct strbuf got = STRBUF_INIT;
+	char buf[32];
+	bool ok;
+
+	pep_num_format(n, &got);
+	if (!json_is_integer(want)) {
+		strbuf_release(&got);
+		return false;
+	}
+	snprintf(buf, sizeof(buf), "%" JSON_INTEGER_FORMAT, json_integer_value(want));
+	ok = !strcmp(buf, got.buf);
+	strbuf_release(&got);
+	return ok;
+}
+
+static bool opt_num_matches(json_t *want, bool has, struct pep_num n)
+{
+	if (json_is_null(want))
+		return !has;
+	return has && num_matches(want, n);
+}
+
+static bool str_matches(json_t *want, const char *got, size_t len)
+{
+	size_t wlen;
+	const char *w = vec_str(want, &wlen);
+
+	return w && wlen == len && !memcmp(w, got, len);
+}
+
+/* ---- pep440_versions.json ----------------------------------------------- */
+
+static void run_valid(struct vec_ctx *c, const char *key, json_t *arr,
+		      bool want_ok)
+{
+	size_t i;
+	json_t *item;
+
+	json_array_foreach(arr, i, item) {
+		struct pep_version v = PEP_VERSION_INIT;
+		struct cvl_error err = CVL_ERROR_INIT;
+		int r;
+
+		if (!vec_begin(c, key, i, item))
+			continue;
+		r = parse_version_json(item, &v, &err);
+		if (want_ok)
+			vec_check(c, r == 0, "rejected: %s", err.msg);
+		else
+			vec_check(c, r < 0, "accepted");
+		pep_version_release(&v);
+	}
+}
+
+static void run_normalized(struct vec_ctx *c, json_t *arr)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+	json_t *item;
+
+	json_array_foreach(arr, i, item) {
+		struct pep_version v = PEP_VERSION_INIT, v2 = PEP_VERSION_INIT;
+		struct cvl_error err = CVL_ERROR_INIT;
+
+		if (!vec_begin(c, "normalized", i, item))
+			continue;
+		if (parse_version_json(json_array_get(item, 0), &v, &err)) {
+			vec_fail(c, "rejected: %s", err.msg);
+			continue;
+		}
+		version_str(&v, &sb);
+		if (!str_matches(json_array_get(item, 1), sb.buf, sb.len)) {
+			vec_fail(c, "got '%s'", sb.buf);
+		} else if (pep_version_parse(&v2, sb.buf, sb.len, &err) ||
+			   pep_version_cmp(&v, &v2)) {
+			vec_fail(c, "canonical form does not round-trip");
+		} else {
+			vec_pass(c);
+		}
+		pep_version_release(&v);
+		pep_version_release(&v2);
+	}
+	strbuf_release(&sb);
+}
+
+static void run_ordered(struct vec_ctx *c, json_t *arr)
+{
+	size_t i, n = json_array_size(arr);
+	struct pep_version *vs = xcalloc(n ? n : 1, sizeof(*vs));
+	bool *ok = xcalloc(n ? n : 1, sizeof(*ok));
+
+	for (i = 0; i < n; i++)
+		ok[i] = !parse_version_json(json_array_get(arr, i), &vs[i], NULL);
+	for (i = 0; i < n; i++) {
+		json_t *item = json_array_get(arr, i);
+
+		if (!vec_begin(c, "ordered", i, item))
+			continue;
+		if (!ok[i]) {
+			vec_fail(c, "rejected");
+			continue;
+		}
+		if (i + 1 < n && ok[i + 1]) {
+			int r = pep_version_cmp(&vs[i], &vs[i + 1]);
+			int back = pep_version_cmp(&vs[i + 1], &vs[i]);
+
+			vec_check(c, r < 0 && back > 0,
+				  "cmp with next %s gave %d (reverse %d)",
+				  vec_dump(json_array_get(arr, i + 1)), r, back);
+		} else {
+			vec_check(c, pep_version_cmp(&vs[i], &vs[i]) == 0,
+				  "not equal to itself");
+		}
+	}
+	for (i = 0; i < n; i++)
+		pep_version_release(&vs[i]);
+	free(vs);
+	free(ok);
+}
+
+static void run_compare(struct vec_ctx *c, json_t *arr)
+{
+	size_t i;
+	json_t *item;
+
+	json_array_foreach(arr, i, item) {
+		struct pep_version a = PEP_VERSION_INIT, b = PEP_VERSION_INIT;
+		json_int_t want = json_integer_value(json_array_get(item, 2));
+		int r, back;
+
+		if (!vec_begin(c, "compare", i, item))
+			continue;
+		if (parse_version_json(json_array_get(item, 0), &a, NULL) ||
+		    parse_version_json(json_array_get(item, 1), &b, NULL)) {
+			vec_fail(c, "rejected");
+		} else {
+			r = pep_version_cmp(&a, &b);
+			back = pep_version_cmp(&b, &a);
+			vec_check(c, r == want && back == -want,
+				  "got %d (reverse %d)", r, back);
+		}
+		pep_version_release(&a);
+		pep_version_release(&b);
+	}
+}
+
+static bool check_attr(const struct pep_version *v, const char *attr,
+		       json_t *want, struct strbuf *got)
+{
+	const struct pep_num *rel = pep_version_segments(v);
+	static const char *const pre_letters[] = { "", "a", "b", "rc" };
+	size_t i;
+
+	strbuf_reset(got);
+	if (!strcmp(attr, "epoch"))
+		return num_matches(want, v->epoch);
+	if (!strcmp(attr, "release")) {
+		if (!json_is_array(want) || json_array_size(want) != v->nrelease)
+			return false;
+		for (i = 0; i < v->nrelease; i++)
+			if (!num_matches(json_array_get(want, i), rel[i]))
+				return false;
+		return true;
+	}
+	if (!strcmp(attr, "major") || !strcmp(attr, "minor") ||
+	    !strcmp(attr, "micro")) {
+		size_t k = attr[1] == 'a' ? 0 : attr[1] == 'i' && attr[2] == 'n' ? 1 : 2;
+		struct pep_num zero = { 0, NULL, 0 };
+
+		return num_matches(want, k < v->nrelease ? rel[k] : zero);
+	}
+	if (!strcmp(attr, "pre")) {
+		if (json_is_null(want))
+			return v->pre_kind == PEP_PRE_NONE;
+		if (v->pre_kind == PEP_PRE_NONE || json_array_size(want) != 2)
+			return false;
+		return str_matches(json_array_get(want, 0), pre_letters[v->pre_kind],
+				   strlen(pre_letters[v->pre_kind])) &&
+		       num_matches(json_array_get(want, 1), v->pre);
+	}
+	if (!strcmp(attr, "post"))
+		return opt_num_matches(want, v->has_post, v->post);
+	if (!strcmp(attr, "dev"))
+		return opt_num_matches(want, v->has_dev, v->dev);
+	if (!strcmp(attr, "local")) {
+		if (json_is_null(want))
+			return !v->local;
+		return v->local && str_matches(want, v->local, strlen(v->local));
+	}
+	if (!strcmp(attr, "public")) {
+		pep_version_format_public(v, got);
+		return str_matches(want, got->buf, got->len);
+	}
+	if (!strcmp(attr, "base_version")) {
+		pep_version_format_base(v, got);
+		return str_matches(want, got->buf, got->len);
+	}
+	if (!strcmp(attr, "is_prerelease"))
+		return json_is_boolean(want) &&
+		       json_is_true(want) == pep_version_is_prerelease(v);
+	if (!strcmp(attr, "is_postrelease"))
+		return json_is_boolean(want) &&
+		       json_is_true(want) == pep_version_is_postrelease(v);
+	if (!strcmp(attr, "is_devrelease"))
+		return json_is_boolean(want) &&
+		       json_is_true(want) == pep_version_is_devrelease(v);
+	strbuf_addstr(got, "unknown attribute");
+	return false;
+}
+
+static void run_attributes(struct vec_ctx *c, json_t *arr)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+	json_t *item;
+
+	json_array_foreach(arr, i, item) {
+		struct pep_version v = PEP_VERSION_INIT;
+		const char *attr = json_string_value(json_array_get(item, 1));
+
+		if (!vec_begin(c, "attributes", i, item))
+			continue;
+		if (!attr ||
+		    parse_version_json(json_array_get(item, 0), &v, NULL)) {
+			vec_fail(c, "rejected");
+			continue;
+		}
+		if (check_attr(&v, attr, json_array_get(item, 2), &sb)) {
+			vec_pass(c);
+		} else {
+			version_str(&v, &sb);
+			vec_fail(c, "mismatch (parsed as '%s')", sb.buf);
+		}
+		pep_version_release(&v);
+	}
+	strbuf_release(&sb);
+}
 
 void vec_run_pep440_versions(struct vec_ctx *c, json_t *root)
 {
@@ -7,10 +271,26 @@ void vec_run_pep440_versions(struct vec_ctx *c, json_t *root)
 	json_t *val;
 
 	json_object_foreach(root, key, val) {
-		if (key[0] != '_')
+		if (key[0] == '_')
+			continue;
+		if (!strcmp(key, "valid"))
+			run_valid(c, key, val, true);
+		else if (!strcmp(key, "invalid"))
+			run_valid(c, key, val, false);
+		else if (!strcmp(key, "normalized"))
+			run_normalized(c, val);
+		else if (!strcmp(key, "ordered"))
+			run_ordered(c, val);
+		else if (!strcmp(key, "compare"))
+			run_compare(c, val);
+		else if (!strcmp(key, "attributes"))
+			run_attributes(c, val);
+		else
 			vec_unknown_key(c, key);
 	}
 }
+
+/* ---- pep440_specifiers.json --------------------------------------------- */
 
 void vec_run_pep440_specifiers(struct vec_ctx *c, json_t *root)
 {
@@ -22,4 +302,3 @@ void vec_run_pep440_specifiers(struct vec_ctx *c, json_t *root)
 			vec_unknown_key(c, key);
 	}
 }
-
