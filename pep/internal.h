@@ -14,6 +14,48 @@ bool pep__is_space_at(const char *s, size_t end, size_t p, size_t *n);
 int pep__local_cmp(const char *a, const char *b);
 /* ---- end of versions and specifiers ------------------------------------ */
 
+/* ---- file names, tags, metadata (begin) ---------------------------------
+ * Owned by pep/wheelname.c, pep/tags.c and pep/metadata.c.
+ */
+
+/*
+ * Append `s` to `out` for an error message: at most PEP__QUOTE_MAX bytes
+ * (then "..."), bytes that are not printable ASCII or UTF-8 as \xNN.
+ */
+#define PEP__QUOTE_MAX 200
+void pep__msg_quote(struct strbuf *out, const char *s, size_t len);
+
+/*
+ * Decode one UTF-8 code point of s[0..len) (len >= 1) into *cp and return
+ * its byte length, or 0 when the bytes are not valid UTF-8 (overlong forms,
+ * surrogates and values beyond U+10FFFF are invalid).
+ */
+size_t pep__utf8_decode(const char *s, size_t len, uint32_t *cp);
+
+/*
+ * Whether a non-ASCII code point counts as a letter or digit, approximating
+ * Python's str.isalnum() (used by `\w` and str.isidentifier()): everything
+ * outside the common punctuation, symbol, space, combining-mark, private-use
+ * and emoji blocks is taken as a letter.
+ */
+bool pep__unicode_is_alnum(uint32_t cp);
+
+/*
+ * Expand a compressed tag set as packaging.tags.parse_tag: append the
+ * lowercased "interp-abi-plat" tags to `out` (unsorted, possibly repeated)
+ * and return 0, or return -1 with the reason in `why` ("empty part in
+ * 'py3.'").  With `validate_order`, each component's parts must already be
+ * sorted.  At most PEP__TAG_EXPAND_MAX tags are produced.
+ */
+#define PEP__TAG_EXPAND_MAX 4096
+int pep__tag_expand(const char *s, size_t len, bool validate_order,
+		   struct strvec *out, struct strbuf *why);
+
+/* Sort `sv` bytewise and drop repeated strings. */
+void pep__strvec_sort_unique(struct strvec *sv);
+
+/* ---- file names, tags, metadata (end) ---------------------------------- */
+
 /* ---- names, markers, requirements (begin) -------------------------------
  * Owned by pep/name.c, pep/marker.c and pep/requirement.c.
  */
