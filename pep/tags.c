@@ -20,24 +20,19 @@
 
 /* ---- small helpers --------------------------------------------------------- */
 
-static char lower_ascii(char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return (char)(c - 'A' + 'a');
-	return c;
-}
-
-/* Append the lowercased tag "interp-abi-plat" (packaging's Tag lowercases). */
+/*
+ * Append the tag "interp-abi-plat", lowercased as Python's str.lower()
+ * (packaging's Tag lowercases each field).
+ */
 static void push_tag(struct strvec *out, const char *interp, const char *abi,
 		     const char *plat)
 {
-	struct strbuf sb = STRBUF_INIT;
-	size_t i;
+	struct strbuf tag = STRBUF_INIT, sb = STRBUF_INIT;
 
-	strbuf_addf(&sb, "%s-%s-%s", interp, abi, plat);
-	for (i = 0; i < sb.len; i++)
-		sb.buf[i] = lower_ascii(sb.buf[i]);
-	strvec_push(out, sb.buf);
+	strbuf_addf(&tag, "%s-%s-%s", interp, abi, plat);
+	pep__lower_append(tag.buf, tag.len, &sb);
+	strvec_pushn(out, sb.buf, sb.len);
+	strbuf_release(&tag);
 	strbuf_release(&sb);
 }
 
@@ -326,13 +321,11 @@ int pep__tag_expand(const char *s, size_t len, bool validate_order,
 				size_t pn = part_end(pp, comp[2].p + comp[2].len);
 
 				strbuf_reset(&sb);
-				strbuf_add(&sb, ip, in);
+				pep__lower_append(ip, in, &sb);
 				strbuf_addch(&sb, '-');
-				strbuf_add(&sb, ap, an);
+				pep__lower_append(ap, an, &sb);
 				strbuf_addch(&sb, '-');
-				strbuf_add(&sb, pp, pn);
-				for (i = 0; i < sb.len; i++)
-					sb.buf[i] = lower_ascii(sb.buf[i]);
+				pep__lower_append(pp, pn, &sb);
 				strvec_pushn(out, sb.buf, sb.len);
 				pp += pn + 1;
 			}
