@@ -12,6 +12,20 @@ void pep__trim_space(const char *s, size_t *start, size_t *end);
 bool pep__is_space_at(const char *s, size_t end, size_t p, size_t *n);
 /* Compare two normalized local labels as PEP 440 does; NULL sorts first. */
 int pep__local_cmp(const char *a, const char *b);
+
+/* Where and why a version failed to parse (pos: 0-based offset in s). */
+struct pep__vperr {
+	size_t pos;
+	char why[200];
+};
+/* pep_version_parse() without the message; pe may be NULL. */
+int pep__version_parse(struct pep_version *v, const char *s, size_t len,
+		       struct pep__vperr *pe);
+/* packaging's pre-release rank: 0 dev-only, 1 a, 2 b, 3 rc, 4 none. */
+int pep__version_pre_rank(const struct pep_version *v);
+/* Compare epoch and release only (trailing zeros ignored). */
+int pep__version_cmp_base(const struct pep_version *a,
+			  const struct pep_version *b);
 /* ---- end of versions and specifiers ------------------------------------ */
 
 /* ---- file names, tags, metadata (begin) ---------------------------------

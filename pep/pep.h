@@ -176,6 +176,8 @@ void pep_specifier_release(struct pep_specifier *spec);
 void pep_specifier_format(const struct pep_specifier *spec, struct strbuf *out);
 /* Whether the clause by itself admits pre-releases (packaging's .prereleases). */
 bool pep_specifier_admits_prereleases(const struct pep_specifier *spec);
+/* Same as a tri-state: UNSET for '===' with a text that is not a version. */
+enum pep_prereleases pep_specifier_prereleases(const struct pep_specifier *spec);
 /* The clause alone matches v (pre-release policy not applied). */
 bool pep_specifier_match(const struct pep_specifier *spec,
 			 const struct pep_version *v);
@@ -219,8 +221,10 @@ bool pep_specset_contains_str(const struct pep_specset *set, const char *s,
  * packaging's SpecifierSet.filter(): write the indexes of the matching
  * versions of `in` (in input order) to `out_idx` (room for n) and return
  * how many.  With no override anywhere, pre-releases are returned only when
- * no final release matches.  NULL entries in `in` (unparsable) never match
- * unless the set is a lone '===' equal to `in_str[i]` (in_str may be NULL).
+ * no final release matches.  NULL entries in `in` (unparsable) match only
+ * when the set is empty or every clause is '===' equal to `in_str[i]`, as
+ * in packaging (in_str may be NULL: then they never match, and '===' is
+ * compared with the canonical form of the version).
  */
 size_t pep_specset_filter(const struct pep_specset *set,
 			  const struct pep_version *const *in,

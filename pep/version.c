@@ -215,28 +215,20 @@ static const struct word *match_word(const char *s, size_t end, size_t p,
 	return NULL;
 }
 
-static int parse_error(struct cvl_error *err, const char *s, size_t len,
-		       size_t pos, const char *fmt, ...) CVL_PRINTF(5, 6);
+static int parse_error(struct pep__vperr *pe, size_t pos, const char *fmt,
+		       ...) CVL_PRINTF(3, 4);
 
-static int parse_error(struct cvl_error *err, const char *s, size_t len,
-		       size_t pos, const char *fmt, ...)
+static int parse_error(struct pep__vperr *pe, size_t pos, const char *fmt, ...)
 {
-	char why[256];
 	va_list ap;
-	int r, col;
-	size_t shown = len > 120 ? 120 : len;
 
-	if (!err)
-		return -CVL_EINVAL;
-	va_start(ap, fmt);
-	vsnprintf(why, sizeof(why), fmt, ap);
-	va_end(ap);
-	col = pos + 1 > INT_MAX ? INT_MAX : (int)(pos + 1);
-	r = cvl_error_set(err, CVL_EINVAL,
-			  "invalid version '%.*s%s' at column %d: %s",
-			  (int)shown, s, shown < len ? "..." : "", col, why);
-	cvl_error_at(err, 0, col);
-	return r;
+	if (pe) {
+		pe->pos = pos;
+		va_start(ap, fmt);
+		vsnprintf(pe->why, sizeof(pe->why), fmt, ap);
+		va_end(ap);
+	}
+	return -CVL_EINVAL;
 }
 
 /* Describe the byte at s[p] for an "unexpected ..." message. */
@@ -260,8 +252,8 @@ static void describe_byte(char *buf, size_t sz, const char *s, size_t end,
 
 enum stage { ST_RELEASE, ST_PRE, ST_POST, ST_DEV };
 
-static int trailing_error(struct cvl_error *err, const char *s, size_t len,
-			  size_t end, size_t p, enum stage st)
+static int trailing_error(struct pep__vperr *pe, const char *s, size_t end,
+			  size_t p, enum stage st)
 {
 	static const char *const next[] = {
 		"a number, or a pre-release, post-release or dev-release label",
@@ -272,10 +264,10 @@ static int trailing_error(struct cvl_error *err, const char *s, size_t len,
 	char what[32];
 
 	if (is_sep((unsigned char)s[p]) && st != ST_DEV)
-		return parse_error(err, s, len, p + 1, "expected %s after '%c'",
+		return parse_error(pe, p + 1, "expected %s after '%c'",
 				   next[st], s[p]);
 	describe_byte(what, sizeof(what), s, end, p);
-	return parse_error(err, s, len, p, "unexpected %s", what);
+	return parse_error(pe, p, "unexpected %s", what);
 }
 
 /* All numbers of a version, for rebasing digits into v->big. */
@@ -339,8 +331,8 @@ static size_t normalize_local(const char *raw, size_t n, char *out)
 	return o;
 }
 
-int pep_version_parse(struct pep_version *v, const char *s, size_t len,
-		      struct cvl_error *err)
+int pep__version_parse(struct pep_version *v, const char *s, size_t len,
+		       struct pep__vperr *pe)
 {
 	size_t start = 0, end = len, p, q, bigbytes = 0, ralloc = 0;
 	size_t local_start = 0, local_len = 0;
@@ -358,15 +350,15 @@ int pep_version_parse(struct pep_version *v, const char *s, size_t len,
 		p++;
 	if (p >= end || !is_digit((unsigned char)s[p])) {
 		if (start == end)
-			return parse_error(err, s, len, p, "expected a version");
-		return parse_error(err, s, len, p, "expected release number");
+			return parse_error(pe, p, "expected a version");
+		return parse_error(pe, p, "expected release number");
 	}
 	read_num(s, end, &p, &n, &bigbytes);
 	if (p < end && s[p] == '!') {
 		v->epoch = n;
 		p++;
 		if (p >= end || !is_digit((unsigned char)s[p]))
-			return parse_error(err, s, len, p,
+			return parse_error(pe, p,
 					   "expected release number after '!'");
 		read_num(s, end, &p, &n, &bigbytes);
 	}
@@ -451,7 +443,7 @@ int pep_version_parse(struct pep_version *v, const char *s, size_t len,
 		p++;
 		local_start = p;
 		if (p >= end || !is_alnum_lower((unsigned char)s[p])) {
-			r = parse_error(err, s, len, p,
+			r = parse_error(pe, p,
 					"expected local version label after '+'");
 			goto fail;
 		}
@@ -470,12 +462,12 @@ int pep_version_parse(struct pep_version *v, const char *s, size_t len,
 			char what[32];
 
 			if (is_sep((unsigned char)s[p])) {
-				r = parse_error(err, s, len, p + 1,
+				r = parse_error(pe, p + 1,
 						"expected letter or digit after '%c' in local version label",
 						s[p]);
 			} else {
 				describe_byte(what, sizeof(what), s, end, p);
-				r = parse_error(err, s, len, p,
+				r = parse_error(pe, p,
 						"unexpected %s in local version label",
 						what);
 			}
@@ -483,7 +475,7 @@ int pep_version_parse(struct pep_version *v, const char *s, size_t len,
 		}
 	}
 	if (p < end) {
-		r = trailing_error(err, s, len, end, p, st);
+		r = trailing_error(pe, s, end, p, st);
 		goto fail;
 	}
 
@@ -502,6 +494,24 @@ int pep_version_parse(struct pep_version *v, const char *s, size_t len,
 
 fail:
 	pep_version_release(v);
+	return r;
+}
+
+int pep_version_parse(struct pep_version *v, const char *s, size_t len,
+		      struct cvl_error *err)
+{
+	struct pep__vperr pe;
+	size_t shown = len > 120 ? 120 : len;
+	int r, col;
+
+	r = pep__version_parse(v, s, len, err ? &pe : NULL);
+	if (!r || !err)
+		return r;
+	col = pe.pos + 1 > INT_MAX ? INT_MAX : (int)(pe.pos + 1);
+	r = cvl_error_set(err, CVL_EINVAL,
+			  "invalid version '%.*s%s' at column %d: %s",
+			  (int)shown, s, shown < len ? "..." : "", col, pe.why);
+	cvl_error_at(err, 0, col);
 	return r;
 }
 
@@ -593,7 +603,7 @@ static int cmp_release(const struct pep_version *a, const struct pep_version *b)
  * without pre/post sorts before every pre-release (-inf), a final or
  * post release after them (+inf).
  */
-static int pre_rank(const struct pep_version *v)
+int pep__version_pre_rank(const struct pep_version *v)
 {
 	if (v->pre_kind != PEP_PRE_NONE)
 		return (int)v->pre_kind; /* 1..3 */
@@ -645,6 +655,14 @@ int pep__local_cmp(const char *a, const char *b)
 	}
 }
 
+int pep__version_cmp_base(const struct pep_version *a,
+			  const struct pep_version *b)
+{
+	int r = pep_num_cmp(a->epoch, b->epoch);
+
+	return r ? r : cmp_release(a, b);
+}
+
 int pep_version_cmp_public(const struct pep_version *a,
 			   const struct pep_version *b)
 {
@@ -656,8 +674,8 @@ int pep_version_cmp_public(const struct pep_version *a,
 	r = cmp_release(a, b);
 	if (r)
 		return r;
-	ra = pre_rank(a);
-	rb = pre_rank(b);
+	ra = pep__version_pre_rank(a);
+	rb = pep__version_pre_rank(b);
 	if (ra != rb)
 		return ra < rb ? -1 : 1;
 	if (a->pre_kind != PEP_PRE_NONE) {
