@@ -221,7 +221,7 @@ static size_t part_end(const char *p, const char *end)
  * then (with validate_order) sortedness.
  */
 static int check_component(struct tag_component *c, bool validate_order,
-			   struct strbuf *why)
+			   const char *tag, size_t taglen, struct strbuf *why)
 {
 	const char *p = c->p, *end = c->p + c->len;
 	const char *prev = NULL;
@@ -231,6 +231,11 @@ static int check_component(struct tag_component *c, bool validate_order,
 	for (;;) {
 		size_t n = part_end(p, end);
 
+		if (!n && !c->len) {
+			strbuf_addstr(why, "empty component in tag ");
+			pep__msg_quote(why, tag, taglen);
+			return -1;
+		}
 		if (!n) {
 			strbuf_addstr(why, "empty part in ");
 			pep__msg_quote(why, c->p, c->len);
@@ -278,7 +283,7 @@ int pep__tag_expand(const char *s, size_t len, bool validate_order,
 
 		c.p = p;
 		c.len = (size_t)((dash ? dash : end) - p);
-		if (check_component(&c, validate_order, why))
+		if (check_component(&c, validate_order, s, len, why))
 			return -1;
 		if (ncomp < 3)
 			comp[ncomp] = c;
