@@ -86,6 +86,27 @@ bool pep__name_canon_equal(const char *a, size_t alen, const char *b,
 /* canonicalize_name(s) == s. */
 bool pep__name_is_canonical(const char *s, size_t len);
 
+/* Python's a.lower() == b.lower(), without allocating. */
+bool pep__lower_equal(const char *a, size_t alen, const char *b, size_t blen);
+
+/* Skip packaging's WS token ([ \t]*) from s[pos]; returns the new position. */
+size_t pep__skip_ws(const char *s, size_t len, size_t pos);
+/* Regex \b at s[pos], with Python's Unicode word characters. */
+bool pep__word_boundary(const char *s, size_t len, size_t pos);
+/* Fill err (CVL_EINVAL): "<what> at column <pos+1> in '<s>'". */
+void pep__error_at(struct cvl_error *err, const char *s, size_t len,
+		   size_t pos, const char *what);
+/*
+ * Parse the `marker` production of a requirement at s[*pos] (trailing WS
+ * consumed, no end check) and advance *pos.  `first_expected`, if set, is
+ * the message when not even a first comparison starts at *pos.
+ */
+int pep__marker_parse_at(struct pep_marker **out, const char *s, size_t len,
+			 size_t *pos, const char *first_expected,
+			 struct cvl_error *err);
+/* str(a) == str(b), as packaging compares markers; NULL equals NULL. */
+bool pep__marker_equal(const struct pep_marker *a, const struct pep_marker *b);
+
 /* ---- names, markers, requirements (end) -------------------------------- */
 
 #endif

@@ -357,3 +357,31 @@ bool pep_name_is_normalized(const char *name, size_t len)
 	}
 	return true;
 }
+
+bool pep__lower_equal(const char *a, size_t alen, const char *b, size_t blen)
+{
+	size_t pa = 0, pb = 0;
+	char ba[8], bb[8];
+
+	while (pa < alen && pb < blen) {
+		unsigned char ca = (unsigned char)a[pa], cb = (unsigned char)b[pb];
+		size_t na, nb;
+
+		if (ca < 0x80 && cb < 0x80) {
+			if (ca >= 'A' && ca <= 'Z')
+				ca = (unsigned char)(ca + 32);
+			if (cb >= 'A' && cb <= 'Z')
+				cb = (unsigned char)(cb + 32);
+			if (ca != cb)
+				return false;
+			pa++;
+			pb++;
+			continue;
+		}
+		na = lower_at(a, alen, &pa, ba);
+		nb = lower_at(b, blen, &pb, bb);
+		if (na != nb || memcmp(ba, bb, na))
+			return false;
+	}
+	return pa == alen && pb == blen;
+}
