@@ -50,7 +50,7 @@ int main(int argc, char **argv)
 	struct pep_version **ptrs;
 	double best_parse = 1e30, best_sort = 1e30, best_req = 1e30;
 	size_t vinvalid = 0, rinvalid = 0, rtrue = 0;
-	struct pep_env env = { { 0 } };
+	struct pep_env env;
 
 	if (argc < 2) {
 		fprintf(stderr, "usage: pep440 CORPUS.json [ROUNDS]\n");
@@ -110,6 +110,7 @@ int main(int argc, char **argv)
 			pep_version_release(&vs[i]);
 	}
 
+	memset(&env, 0, sizeof(env));
 	env.var[PEP_ENV_IMPLEMENTATION_NAME] = "cpython";
 	env.var[PEP_ENV_IMPLEMENTATION_VERSION] = "3.11.7";
 	env.var[PEP_ENV_OS_NAME] = "posix";
