@@ -276,6 +276,12 @@ int pep__tag_expand(const char *s, size_t len, bool validate_order,
 	const char *ip, *ap, *pp;
 	struct strbuf sb = STRBUF_INIT;
 
+	/* Tags are returned as C strings: NUL cannot be carried. */
+	if (memchr(s, '\0', len)) {
+		strbuf_addf(why, "NUL byte at column %zu in tag",
+			    (size_t)((const char *)memchr(s, '\0', len) - s) + 1);
+		return -1;
+	}
 	/* Split on '-', checking each component as we go. */
 	for (;;) {
 		const char *dash = memchr(p, '-', (size_t)(end - p));

@@ -32,6 +32,20 @@ static int fname_error(struct cvl_error *err, const char *kind,
 	return r;
 }
 
+/*
+ * No file system allows NUL in a name, and the parts are returned as C
+ * strings, so NUL is refused outright (packaging, on Python strings, would
+ * carry it along).
+ */
+static int nul_error(struct cvl_error *err, const char *kind,
+		     const char *filename, size_t len)
+{
+	const char *nul = memchr(filename, '\0', len);
+
+	return fname_error(err, kind, filename, len,
+			   "NUL byte at column %zu", (size_t)(nul - filename) + 1);
+}
+
 static bool ends_with(const char *s, size_t len, const char *suffix)
 {
 	size_t n = strlen(suffix);
@@ -127,6 +141,8 @@ int pep_wheelname_parse(struct pep_wheelname *w, const char *filename,
 	int r;
 
 	pep_wheelname_release(w);
+	if (memchr(filename, '\0', len))
+		return nul_error(err, "wheel", filename, len);
 	if (!ends_with(filename, len, ".whl"))
 		return fname_error(err, "wheel", filename, len,
 				   "expected the extension '.whl'");
@@ -204,6 +220,8 @@ int pep_sdistname_parse(const char *filename, size_t len,
 	const char *dash = NULL, *p;
 	int r;
 
+	if (memchr(filename, '\0', len))
+		return nul_error(err, "sdist", filename, len);
 	if (ends_with(filename, len, ".tar.gz"))
 		stemlen = len - 7;
 	else if (ends_with(filename, len, ".zip"))

@@ -110,6 +110,30 @@ START_TEST(wheel_errors)
 }
 END_TEST
 
+START_TEST(nul_bytes_are_refused)
+{
+	struct pep_wheelname w = PEP_WHEELNAME_INIT;
+	struct pep_version v = PEP_VERSION_INIT;
+	struct strbuf name = STRBUF_INIT;
+	struct strvec tags = STRVEC_INIT;
+	struct cvl_error err = CVL_ERROR_INIT;
+	const char wheel[] = "a-1-1x\0y-py3-none-any.whl";
+	const char sdist[] = "a\0b-1.zip";
+	const char tag[] = "py3-no\0ne-any";
+
+	ck_assert_int_eq(pep_wheelname_parse(&w, wheel, sizeof(wheel) - 1, false, &err),
+			 -CVL_EINVAL);
+	ck_assert_str_eq(err.msg, "invalid wheel filename 'a-1-1x\\x00y-py3-none-any.whl': NUL byte at column 7");
+	ck_assert_int_eq(pep_sdistname_parse(sdist, sizeof(sdist) - 1, &name, &v, &err),
+			 -CVL_EINVAL);
+	ck_assert_str_eq(err.msg, "invalid sdist filename 'a\\x00b-1.zip': NUL byte at column 2");
+	ck_assert_int_eq(pep_tag_parse(tag, sizeof(tag) - 1, &tags, &err), -CVL_EINVAL);
+	ck_assert_str_eq(err.msg, "invalid tag 'py3-no\\x00ne-any': NUL byte at column 7 in tag");
+	ck_assert_uint_eq(tags.nr, 0);
+	ck_assert_uint_eq(name.len, 0);
+}
+END_TEST
+
 START_TEST(wheel_order_only_when_asked)
 {
 	struct pep_wheelname w = PEP_WHEELNAME_INIT;
@@ -237,6 +261,7 @@ Suite *suite_pep_wheelname(void)
 	tcase_add_test(tc, wheel_basic);
 	tcase_add_test(tc, wheel_build_numbers);
 	tcase_add_loop_test(tc, wheel_errors, 0, (int)ARRAY_SIZE(bad_wheels));
+	tcase_add_test(tc, nul_bytes_are_refused);
 	tcase_add_test(tc, wheel_order_only_when_asked);
 	tcase_add_test(tc, wheel_not_nul_terminated);
 	tcase_add_test(tc, wheel_long_names_are_cut_in_messages);
