@@ -350,19 +350,31 @@ struct pep_wheelname {
 /*
  * Parse "name-ver(-build)?-py-abi-plat.whl" as packaging's
  * parse_wheel_filename; `validate_order` rejects compressed tag sets that
- * are not sorted.
+ * are not sorted.  `w` must be initialized; it is released first, and left
+ * empty on failure.  Errors name the file and the problem:
+ *     invalid wheel filename 'foo-1.0.whl': expected 5 or 6 dash-separated parts, got 2
+ * Unlike packaging, NUL bytes are refused, and a compressed tag set may
+ * expand to at most 4096 tags.  Non-ASCII name characters count as word
+ * characters unless they are in a punctuation, symbol or mark block (an
+ * approximation of Python's Unicode \w).
  */
 int pep_wheelname_parse(struct pep_wheelname *w, const char *filename,
 			size_t len, bool validate_order,
 			struct cvl_error *err) WARN_UNUSED_RESULT;
 void pep_wheelname_release(struct pep_wheelname *w);
 
-/* "name-version.tar.gz" or ".zip": canonical name and parsed version. */
+/*
+ * "name-version.tar.gz" or ".zip" (split on the last dash): the canonical
+ * name is appended to `name_out`, the version parsed into `version_out`.
+ */
 int pep_sdistname_parse(const char *filename, size_t len,
 			struct strbuf *name_out, struct pep_version *version_out,
 			struct cvl_error *err) WARN_UNUSED_RESULT;
 
-/* Expand a compressed tag set "py2.py3-none-any" into sorted unique tags. */
+/*
+ * Expand a compressed tag set "py2.py3-none-any" into sorted unique,
+ * lowercased tags, appended to `out` (packaging.tags.parse_tag).
+ */
 int pep_tag_parse(const char *tag, size_t len, struct strvec *out,
 		  struct cvl_error *err) WARN_UNUSED_RESULT;
 
@@ -390,9 +402,13 @@ void pep_tags_generic(const char *interpreter, const char *const *abis,
 
 /*
  * A target environment described without an interpreter, from which markers
- * and tags are derived: implementation "cp" or "pp", Python X.Y(.Z), and a
- * platform tag such as linux_x86_64, manylinux_2_28_aarch64,
- * musllinux_1_2_x86_64, macosx_14_0_arm64, win_amd64.
+ * and tags are derived: implementation "cp" or "pp", Python 3.X.Y (micro
+ * 0 when unknown), and a platform tag: linux_ARCH, manylinux_2_X_ARCH,
+ * manylinux2014_ARCH, manylinux2010_ARCH, manylinux1_ARCH,
+ * musllinux_1_X_ARCH (ARCH one of x86_64, i686, aarch64, armv7l, ppc64,
+ * ppc64le, s390x, riscv64, loongarch64), macosx_X_Y_ARCH (x86_64 or arm64),
+ * win_amd64, win32 or win_arm64.  Anything else is refused with the
+ * accepted forms in the error's hint.
  */
 struct pep_target {
 	char implementation[8]; /* "cp" or "pp" */
@@ -400,16 +416,30 @@ struct pep_target {
 	char platform[64];
 };
 
-/* The ordered list of platform tags a target platform accepts (manylinux,
- * musllinux and macOS ranges expanded, most specific first). */
+/*
+ * The ordered list of platform tags a target platform accepts, most
+ * specific first: manylinux levels from the target's glibc down to 2.5
+ * (x86_64, i686) or 2.17 (others), each legacy alias (manylinux2014,
+ * manylinux2010, manylinux1) right after its level, then linux_ARCH;
+ * musllinux_1_X down to 1_0, then linux_ARCH; packaging's mac_platforms();
+ * a bare linux_ARCH or Windows tag only itself.
+ */
 int pep_target_platforms(const struct pep_target *t, struct strvec *out,
 			 struct cvl_error *err) WARN_UNUSED_RESULT;
-/* Every compatible wheel tag for the target, most preferred first. */
+/*
+ * Every compatible wheel tag for the target, most preferred first, as
+ * packaging's sys_tags() on such a machine: CPython cpython_tags (ABI cpXY,
+ * cpXYm before 3.8) + compatible_tags(interpreter "cpXY"); PyPy
+ * generic_tags("ppXY", ["pypyXY_pp73"]) + compatible_tags(interpreter "pp3").
+ */
 int pep_target_tags(const struct pep_target *t, struct strvec *out,
 		    struct cvl_error *err) WARN_UNUSED_RESULT;
 /*
  * Fill `env` with the target's marker values; string storage lives in
- * `storage` (which must outlive env).
+ * `storage` (which must outlive env).  platform_release and
+ * platform_version are "" (a target has no kernel or build to report),
+ * extra is "" (no extra), PyPy's implementation_version is "7.3.0", and
+ * platform_machine is the architecture (AMD64, x86, ARM64 on Windows).
  */
 int pep_target_env(const struct pep_target *t, struct pep_env *env,
 		   struct arena *storage, struct cvl_error *err)
@@ -425,7 +455,7 @@ struct pep_metadata {
 	char *version;
 	char *requires_python;      /* or NULL */
 	struct strvec requires_dist; /* raw strings, in file order */
-	struct strvec provides_extra;
+	struct strvec provides_extra; /* as written (not PEP 685 normalized) */
 	struct strvec dynamic;
 	char *summary;
 	char *description; /* the body, or the Description header; or NULL */
@@ -435,8 +465,12 @@ struct pep_metadata {
 
 /*
  * Parse RFC 822 style headers (folded continuation lines, multiple-use
- * fields, case-insensitive names) and the body.  Metadata-Version, Name and
- * Version are required.
+ * fields, case-insensitive names; LF, CRLF or CR line ends) and the body.
+ * Metadata-Version, Name and Version are required and, with
+ * Requires-Python, may appear once.  The body (when not blank) is the
+ * description, else the Description header.  Input must be UTF-8 without
+ * NUL and at most 16 MiB (CVL_ETOOBIG); errors carry the line number.
+ * Values are stored trimmed, otherwise as written (see pep/metadata.c).
  */
 int pep_metadata_parse(struct pep_metadata *md, const char *buf, size_t len,
 		       struct cvl_error *err) WARN_UNUSED_RESULT;
