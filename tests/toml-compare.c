@@ -319,8 +319,12 @@ static bool read_file(const char *file, struct strbuf *sb)
 		fprintf(stderr, "%s: %s\n", file, strerror(errno));
 		return false;
 	}
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+	for (;;) {
+		n = fread(chunk, 1, sizeof(chunk), f);
+		if (!n)
+			break;
 		strbuf_add(sb, chunk, n);
+	}
 	fclose(f);
 	return true;
 }

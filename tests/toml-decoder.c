@@ -72,8 +72,12 @@ static int read_all(FILE *f, struct strbuf *sb)
 	char chunk[65536];
 	size_t n;
 
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+	for (;;) {
+		n = fread(chunk, 1, sizeof(chunk), f);
+		if (!n)
+			break;
 		strbuf_add(sb, chunk, n);
+	}
 	return ferror(f) ? -1 : 0;
 }
 

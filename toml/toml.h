@@ -18,11 +18,14 @@
  * The whole tree lives in one arena owned by struct toml_doc, so the
  * values stay valid until toml_doc_release().
  *
- * Sections (one source file each):
- *   parser          toml/parse.c     documents, keys, values, strings, numbers
- *   date and time   toml/datetime.c  RFC 3339 forms and their normal text
- *   tree            toml/tree.c      tables, arrays, lookup, typed getters
- *   writer helpers  toml/write.c     string escaping and key quoting
+ * Files (toml/internal.h holds what they share):
+ *   toml/parse.c     documents: lines, comments, keys, headers, arrays,
+ *                    inline tables, the rules on redefinition
+ *   toml/scalar.c    strings (all four forms), integers, floats, booleans
+ *   toml/datetime.c  the four date and time forms and their normal text
+ *   toml/tree.c      tables, arrays, lookup, typed getters
+ *   toml/write.c     string escaping and key quoting for writers
+ *   toml/utf8.c      UTF-8 validation and encoding
  */
 #ifndef CVL_TOML_H
 #define CVL_TOML_H
