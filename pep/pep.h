@@ -84,10 +84,12 @@ struct pep_version {
 	char *local; /* normalized local label ("ubuntu.1"), or NULL */
 	/* private */
 	struct pep_num release_inline[5];
-	char *big; /* storage for digits of numbers beyond 64 bits */
+	char *big;  /* digits of numbers beyond 64 bits, and the local label */
+	bool huge;  /* some number is beyond 64 bits (slower comparisons) */
+	uint64_t key; /* order-preserving prefix of the sort key; 0: none */
 };
 
-#define PEP_VERSION_INIT { { 0, NULL, 0 }, NULL, 0, PEP_PRE_NONE, { 0, NULL, 0 }, false, { 0, NULL, 0 }, false, { 0, NULL, 0 }, NULL, { { 0, NULL, 0 } }, NULL }
+#define PEP_VERSION_INIT { { 0, NULL, 0 }, NULL, 0, PEP_PRE_NONE, { 0, NULL, 0 }, false, { 0, NULL, 0 }, false, { 0, NULL, 0 }, NULL, { { 0, NULL, 0 } }, NULL, false, 0 }
 
 /*
  * Parse any form PEP 440 allows: epochs, pre/post/dev releases with every

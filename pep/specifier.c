@@ -65,6 +65,10 @@ static bool has_space(const char *s, size_t start, size_t end, size_t *at)
 	size_t p, n;
 
 	for (p = start; p < end; p++) {
+		unsigned char c = (unsigned char)s[p];
+
+		if (c > 0x20 && c < 0x80)
+			continue; /* printable ASCII */
 		if (pep__is_space_at(s, end, p, &n)) {
 			*at = p;
 			return true;
@@ -312,6 +316,7 @@ static bool lt_clause(const struct pep_version *v, const struct pep_version *V)
 	bound.dev.digits = NULL;
 	bound.dev.ndigits = 0;
 	bound.local = NULL;
+	bound.key = 0; /* the fast sort key no longer describes it */
 	return pep_version_cmp(v, &bound) < 0;
 }
 

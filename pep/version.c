@@ -67,37 +67,47 @@ static inline bool is_alnum_lower(unsigned char c)
  * are dropped.  A number beyond 64 bits gets `digits` pointing into `s`
  * for now; the caller moves them into the version's own storage.
  */
-static void read_num(const char *s, size_t end, size_t *pos,
-		     struct pep_num *n, size_t *bigbytes)
+static inline void read_num(const char *s, size_t end, size_t *pos,
+			    struct pep_num *n, size_t *bigbytes)
 {
-	size_t p = *pos, start, nd;
+	size_t p = *pos, start, nd, i;
 	uint64_t v = 0;
-	bool big = false;
 
 	while (p + 1 < end && s[p] == '0' && is_digit((unsigned char)s[p + 1]))
 		p++;
 	start = p;
+	/* Accumulate while scanning; wraps when too long, redone below. */
 	while (p < end && is_digit((unsigned char)s[p])) {
-		unsigned d = (unsigned)(s[p] - '0');
-
-		if (!big && v > (UINT64_MAX - d) / 10)
-			big = true;
-		if (!big)
-			v = v * 10 + d;
+		v = v * 10 + (unsigned)(s[p] - '0');
 		p++;
 	}
 	nd = p - start;
 	*pos = p;
-	if (big) {
-		n->value = UINT64_MAX;
-		n->digits = s + start;
-		n->ndigits = nd;
-		*bigbytes += nd;
-	} else {
+	n->digits = NULL;
+	n->ndigits = 0;
+	if (nd <= 19) {
+		/* 19 digits always fit in 64 bits */
 		n->value = v;
-		n->digits = NULL;
-		n->ndigits = 0;
+		return;
 	}
+	v = 0;
+	if (nd == 20) {
+		for (i = start; i < p; i++) {
+			unsigned d = (unsigned)(s[i] - '0');
+
+			if (v > (UINT64_MAX - d) / 10)
+				break;
+			v = v * 10 + d;
+		}
+		if (i == p) {
+			n->value = v;
+			return;
+		}
+	}
+	n->value = UINT64_MAX;
+	n->digits = s + start;
+	n->ndigits = nd;
+	*bigbytes += nd;
 }
 
 /* ---- whitespace (Python's str.isspace, as re's \s) --------------------- */
@@ -144,14 +154,21 @@ static size_t space_before(const char *s, size_t start, size_t end)
 void pep__trim_space(const char *s, size_t *start, size_t *end)
 {
 	size_t n;
+	unsigned char c;
 
 	while (*start < *end) {
+		c = (unsigned char)s[*start];
+		if (c > 0x20 && c < 0x80)
+			break; /* the common case: printable ASCII */
 		n = space_at(s, *end, *start);
 		if (!n)
 			break;
 		*start += n;
 	}
 	while (*end > *start) {
+		c = (unsigned char)s[*end - 1];
+		if (c > 0x20 && c < 0x80)
+			break;
 		n = space_before(s, *start, *end);
 		if (!n)
 			break;
@@ -331,6 +348,39 @@ static size_t normalize_local(const char *raw, size_t n, char *out)
 	return o;
 }
 
+/*
+ * A 64-bit prefix of packaging's sort key, so that most comparisons are
+ * one integer comparison: a valid bit, then the epoch (3 bits), the first
+ * three release numbers (20, 16, 16 bits) and the pre-release rank (8
+ * bits; 0xff when a later release number is not zero).  A field too large
+ * for its width saturates and zeroes the fields after it, so equal keys
+ * only mean "compare in full", while different keys order correctly.
+ */
+static uint64_t make_key(const struct pep_version *v)
+{
+	static const unsigned width[4] = { 3, 20, 16, 16 };
+	const struct pep_num *rel = pep_version_segments(v);
+	uint64_t key = 1;
+	size_t i;
+	unsigned rest = 3 + 20 + 16 + 16 + 8;
+
+	for (i = 0; i < 4; i++) {
+		const struct pep_num *n = i == 0 ? &v->epoch :
+					  i - 1 < v->nrelease ? &rel[i - 1] : NULL;
+		uint64_t max = (UINT64_C(1) << width[i]) - 1;
+		uint64_t x = !n ? 0 : n->digits ? max : n->value;
+
+		rest -= width[i];
+		if (x >= max)
+			return ((key << width[i]) | max) << rest;
+		key = (key << width[i]) | x;
+	}
+	for (i = 3; i < v->nrelease; i++)
+		if (rel[i].value || rel[i].digits)
+			return (key << 8) | 0xff;
+	return (key << 8) | (uint64_t)pep__version_pre_rank(v);
+}
+
 int pep__version_parse(struct pep_version *v, const char *s, size_t len,
 		       struct pep__vperr *pe)
 {
@@ -342,7 +392,26 @@ int pep__version_parse(struct pep_version *v, const char *s, size_t len,
 	enum stage st = ST_RELEASE;
 	int r;
 
-	pep_version_release(v);
+	/*
+	 * v holds nothing to free (initialized or released, as documented),
+	 * so overwrite it: this also copes with callers that hand in
+	 * uninitialized memory.  Field by field, as memset() of the whole
+	 * struct shows in profiles.
+	 */
+	v->epoch.value = 0;
+	v->epoch.digits = NULL;
+	v->epoch.ndigits = 0;
+	v->pre_kind = PEP_PRE_NONE;
+	v->pre = v->epoch;
+	v->has_post = false;
+	v->post = v->epoch;
+	v->has_dev = false;
+	v->dev = v->epoch;
+	v->local = NULL;
+	v->big = NULL;
+	v->huge = false;
+	v->key = 0;
+	v->nrelease = 0;
 	v->release = v->release_inline;
 	pep__trim_space(s, &start, &end);
 	p = start;
@@ -382,6 +451,8 @@ int pep__version_parse(struct pep_version *v, const char *s, size_t len,
 	}
 	if (heap)
 		v->release = heap;
+	if (p == end)
+		goto done; /* the common case: a plain release */
 
 	/* pre-release */
 	q = p;
@@ -479,6 +550,11 @@ int pep__version_parse(struct pep_version *v, const char *s, size_t len,
 		goto fail;
 	}
 
+done:
+	v->key = make_key(v);
+	if (!bigbytes && !local_len)
+		return 0;
+	v->huge = bigbytes != 0;
 	if (bigbytes || local_len) {
 		char *cursor;
 
@@ -520,7 +596,10 @@ void pep_version_release(struct pep_version *v)
 	if (v->nrelease > ARRAY_SIZE(v->release_inline))
 		free(v->release);
 	free(v->big);
-	memset(v, 0, sizeof(*v));
+	memset(v, 0, offsetof(struct pep_version, release_inline));
+	v->big = NULL;
+	v->huge = false;
+	v->key = 0;
 }
 
 void pep_version_copy(struct pep_version *dst, const struct pep_version *src)
@@ -540,6 +619,8 @@ void pep_version_copy(struct pep_version *dst, const struct pep_version *src)
 	dst->post = src->post;
 	dst->has_dev = src->has_dev;
 	dst->dev = src->dev;
+	dst->huge = src->huge;
+	dst->key = src->key;
 	if (src->nrelease > ARRAY_SIZE(dst->release_inline)) {
 		dst->release = xmalloc(src->nrelease * sizeof(*dst->release));
 	} else {
@@ -573,28 +654,41 @@ static bool num_is_zero(const struct pep_num *n)
 	return !n->digits && !n->value;
 }
 
-static int cmp_release(const struct pep_version *a, const struct pep_version *b)
+static inline int num_cmp_fast(const struct pep_num *a,
+			       const struct pep_num *b)
+{
+	if (!a->digits && !b->digits)
+		return (a->value > b->value) - (a->value < b->value);
+	return pep_num_cmp(*a, *b);
+}
+
+static inline int cmp_release(const struct pep_version *a,
+			      const struct pep_version *b)
 {
 	const struct pep_num *ra = pep_version_segments(a);
 	const struct pep_num *rb = pep_version_segments(b);
 	size_t i, na = a->nrelease, nb = b->nrelease;
-	static const struct pep_num zero = { 0, NULL, 0 };
+	size_t n = na < nb ? na : nb;
 
-	/* Missing trailing numbers count as zeros: 1.0 == 1.0.0. */
-	for (i = 0; i < na || i < nb; i++) {
-		const struct pep_num *x = i < na ? &ra[i] : &zero;
-		const struct pep_num *y = i < nb ? &rb[i] : &zero;
-		int r;
+	if (!a->huge && !b->huge) {
+		for (i = 0; i < n; i++)
+			if (ra[i].value != rb[i].value)
+				return ra[i].value < rb[i].value ? -1 : 1;
+	} else {
+		for (i = 0; i < n; i++) {
+			int r = num_cmp_fast(&ra[i], &rb[i]);
 
-		if (!x->digits && !y->digits) {
-			if (x->value != y->value)
-				return x->value < y->value ? -1 : 1;
-			continue;
+			if (r)
+				return r;
 		}
-		r = pep_num_cmp(*x, *y);
-		if (r)
-			return r;
 	}
+	/* Missing trailing numbers count as zeros: 1.0 == 1.0.0. */
+	for (; i < na; i++)
+		if (ra[i].value || ra[i].digits)
+			return 1;
+	for (; i < nb; i++)
+		if (rb[i].value || rb[i].digits)
+			return -1;
 	return 0;
 }
 
@@ -658,51 +752,81 @@ int pep__local_cmp(const char *a, const char *b)
 int pep__version_cmp_base(const struct pep_version *a,
 			  const struct pep_version *b)
 {
-	int r = pep_num_cmp(a->epoch, b->epoch);
+	int r = num_cmp_fast(&a->epoch, &b->epoch);
 
 	return r ? r : cmp_release(a, b);
 }
 
-int pep_version_cmp_public(const struct pep_version *a,
-			   const struct pep_version *b)
+/* Pre, post and dev parts, in packaging's order. */
+static int cmp_suffix(const struct pep_version *a, const struct pep_version *b)
 {
 	int r, ra, rb;
 
-	r = pep_num_cmp(a->epoch, b->epoch);
-	if (r)
-		return r;
-	r = cmp_release(a, b);
-	if (r)
-		return r;
 	ra = pep__version_pre_rank(a);
 	rb = pep__version_pre_rank(b);
 	if (ra != rb)
 		return ra < rb ? -1 : 1;
 	if (a->pre_kind != PEP_PRE_NONE) {
-		r = pep_num_cmp(a->pre, b->pre);
+		r = num_cmp_fast(&a->pre, &b->pre);
 		if (r)
 			return r;
 	}
 	if (a->has_post != b->has_post)
 		return a->has_post ? 1 : -1;
 	if (a->has_post) {
-		r = pep_num_cmp(a->post, b->post);
+		r = num_cmp_fast(&a->post, &b->post);
 		if (r)
 			return r;
 	}
 	if (a->has_dev != b->has_dev)
 		return a->has_dev ? -1 : 1;
 	if (a->has_dev)
-		return pep_num_cmp(a->dev, b->dev);
+		return num_cmp_fast(&a->dev, &b->dev);
 	return 0;
+}
+
+static inline bool plain(const struct pep_version *v)
+{
+	return v->pre_kind == PEP_PRE_NONE && !v->has_post && !v->has_dev;
+}
+
+int pep_version_cmp_public(const struct pep_version *a,
+			   const struct pep_version *b)
+{
+	int r;
+
+	if (a->key != b->key && a->key && b->key)
+		return a->key < b->key ? -1 : 1;
+	r = num_cmp_fast(&a->epoch, &b->epoch);
+	if (r)
+		return r;
+	r = cmp_release(a, b);
+	if (r)
+		return r;
+	if (plain(a) && plain(b))
+		return 0;
+	return cmp_suffix(a, b);
 }
 
 int pep_version_cmp(const struct pep_version *a, const struct pep_version *b)
 {
-	int r = pep_version_cmp_public(a, b);
+	int r;
 
+	if (a->key != b->key && a->key && b->key)
+		return a->key < b->key ? -1 : 1;
+	r = num_cmp_fast(&a->epoch, &b->epoch);
 	if (r)
 		return r;
+	r = cmp_release(a, b);
+	if (r)
+		return r;
+	if (!plain(a) || !plain(b)) {
+		r = cmp_suffix(a, b);
+		if (r)
+			return r;
+	}
+	if (!a->local && !b->local)
+		return 0;
 	return pep__local_cmp(a->local, b->local);
 }
 
