@@ -13,7 +13,11 @@
  * A caller prints it as "file:line:column: msg".  Everything that TOML 1.0
  * forbids is rejected: invalid UTF-8, control characters, bad escapes,
  * integers outside int64, duplicate keys and tables, redefinitions through
- * dotted keys or inline tables, and so on.
+ * dotted keys or inline tables, and so on.  Two choices where TOML 1.0
+ * leaves room: a float literal beyond the range of a double (1e400) is
+ * rejected rather than read as inf, and dotted keys may add to a table
+ * that so far only exists because a [x.y] header implied it (as Python's
+ * tomllib allows), which then counts as defined by them.
  *
  * The whole tree lives in one arena owned by struct toml_doc, so the
  * values stay valid until toml_doc_release().
@@ -108,8 +112,9 @@ struct toml_array {
 /*
  * A value.  line and column locate its first character: the opening quote
  * of a string, the first digit or sign of a number, the '[' or '{' of an
- * inline array or table, the name in a [table] or [[array]] header, the
- * key that created an implicit table.  The root table is at 1:1.
+ * inline array or table, the last name in a [table] or [[array]] header
+ * (for the table and for the array), the key that created an implicit
+ * table.  The root table is at 1:1.
  */
 struct toml_value {
 	enum toml_type type;
