@@ -107,8 +107,26 @@ static int parse_clause(struct pep_specifier *spec, const char *s,
 		op = s[p] == '<' ? PEP_OP_LT : PEP_OP_GT;
 		p += 1;
 	} else {
-		return spec_error(err, w, p,
-				  "expected a comparison operator (~=, ==, !=, <=, >=, <, >, ===)");
+		static const struct {
+			const char *typo, *op;
+		} typos[] = {
+			{ "=>", ">=" }, { "=<", "<=" }, { "=", "==" }, { "~", "~=" },
+			{ "!", "!=" },
+		};
+		size_t k;
+
+		r = spec_error(err, w, p,
+			       "expected a comparison operator (~=, ==, !=, <=, >=, <, >, ===)");
+		for (k = 0; err && k < ARRAY_SIZE(typos); k++) {
+			size_t tl = strlen(typos[k].typo);
+
+			if (end - p >= tl && !memcmp(s + p, typos[k].typo, tl)) {
+				cvl_error_hint(err, "did you mean '%s'?",
+					       typos[k].op);
+				break;
+			}
+		}
+		return r;
 	}
 	ops = op_strs[op];
 	vstart = p;
