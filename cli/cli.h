@@ -88,5 +88,6 @@ extern const size_t cvl_ncommands;
 int cmd_help(int argc, char **argv, struct cvl_ctx *ctx);
 int cmd_version(int argc, char **argv, struct cvl_ctx *ctx);
 int cmd_tags(int argc, char **argv, struct cvl_ctx *ctx);
+int cmd_inputs(int argc, char **argv, struct cvl_ctx *ctx);
 
 #endif

@@ -8,6 +8,7 @@ const struct cvl_command cvl_commands[] = {
 	{ "help", cmd_help, "show help for cvlock or one command" },
 	{ "version", cmd_version, "show the version" },
 	{ "tags", cmd_tags, "list the wheel tags a target environment accepts" },
+	{ "inputs", cmd_inputs, "show the normalized inputs of a project or requirements file" },
 };
 const size_t cvl_ncommands = ARRAY_SIZE(cvl_commands);
 

@@ -480,4 +480,240 @@ void pep_metadata_release(struct pep_metadata *md);
 /* Whether `field` (case-insensitive, e.g. "Requires-Dist") is listed in Dynamic. */
 bool pep_metadata_is_dynamic(const struct pep_metadata *md, const char *field);
 
+/* ======================================================================
+ * Project inputs: pip requirements files (pep/reqfile.c), pyproject.toml
+ * with PEP 621 / PEP 735 / [tool.cvlock] (pep/pyproject.c), and the
+ * normalized input set with its hash (pep/inputs.c)
+ * ====================================================================== */
+
+/*
+ * Looks an environment variable up for "${NAME}" expansion: its value, or
+ * NULL when it is unset.  `name` is NUL-terminated ([A-Z0-9_]+).
+ */
+typedef const char *(*pep_getenv_fn)(const char *name, void *data);
+
+/* A warning with its position (1-based; 0 when unknown). */
+struct pep_diag {
+	int line, column;
+	char *msg;
+};
+
+enum pep_reqfile_kind {
+	PEP_REQFILE_REQUIREMENT,     /* a PEP 508 requirement: `req` */
+	PEP_REQFILE_INCLUDE,         /* -r / --requirement FILE */
+	PEP_REQFILE_CONSTRAINT,      /* -c / --constraint FILE */
+	PEP_REQFILE_INDEX_URL,       /* -i / --index-url URL */
+	PEP_REQFILE_EXTRA_INDEX_URL, /* --extra-index-url URL */
+	PEP_REQFILE_FIND_LINKS,      /* -f / --find-links URL-OR-PATH */
+	PEP_REQFILE_NO_INDEX,        /* --no-index */
+	PEP_REQFILE_PRE,             /* --pre */
+};
+
+/*
+ * One entry of a requirements file.  line/column locate the requirement's
+ * first character, or the option's value (the option itself for flags).
+ * `value` is the requirement text or the option's value after ${VAR}
+ * expansion and unquoting; NULL for flags.
+ */
+struct pep_reqfile_entry {
+	enum pep_reqfile_kind kind;
+	int line, column;
+	char *value;
+	struct pep_requirement req; /* PEP_REQFILE_REQUIREMENT only */
+};
+
+struct pep_reqfile {
+	struct pep_reqfile_entry *items;
+	size_t nr, alloc;
+	struct pep_diag *warnings; /* ignored options such as --hash */
+	size_t nwarnings, alloc_warnings;
+};
+
+#define PEP_REQFILE_INIT { NULL, 0, 0, NULL, 0, 0 }
+
+/*
+ * Parse one pip requirements file (requirements.in, constraints.txt):
+ * physical lines ending in '\' are joined, comments ('#' at the start or
+ * after whitespace) and blank lines dropped, then "${NAME}" is replaced
+ * through `getenv_fn` (which may be NULL; unset variables stay as
+ * written, as pip does), and each line is either options or a requirement
+ * optionally followed by per-requirement options.  Includes (-r, -c) are
+ * returned as entries for the caller to read; --hash and --require-hashes
+ * are ignored with a warning.  Editables, local paths, unnamed URLs and
+ * unsupported options fail with CVL_EUNSUPPORTED, bad syntax with
+ * CVL_EINVAL, both with err->line/column set (err->file is left for the
+ * caller).  `rf` must be initialized; on failure it holds the entries
+ * before the bad line.
+ */
+int pep_reqfile_parse(struct pep_reqfile *rf, const char *buf, size_t len,
+		      pep_getenv_fn getenv_fn, void *getenv_data,
+		      struct cvl_error *err) WARN_UNUSED_RESULT;
+void pep_reqfile_release(struct pep_reqfile *rf);
+
+/* Pre-release policy ([tool.cvlock] prerelease, resolve --prerelease). */
+enum pep_prerelease_mode {
+	PEP_PRERELEASE_IF_NECESSARY, /* the default */
+	PEP_PRERELEASE_ALLOW,        /* also --pre in a requirements file */
+	PEP_PRERELEASE_DISALLOW,
+};
+
+enum pep_resolution_mode {
+	PEP_RESOLUTION_HIGHEST, /* the default */
+	PEP_RESOLUTION_LOWEST,
+	PEP_RESOLUTION_LOWEST_DIRECT,
+};
+
+/* "if-necessary", "allow", ...; and back (false for an unknown name). */
+const char *pep_prerelease_mode_name(enum pep_prerelease_mode m);
+bool pep_prerelease_mode_parse(const char *s, size_t len,
+			       enum pep_prerelease_mode *out);
+const char *pep_resolution_mode_name(enum pep_resolution_mode m);
+bool pep_resolution_mode_parse(const char *s, size_t len,
+			       enum pep_resolution_mode *out);
+
+/*
+ * One input requirement: its name and extras are canonical (PEP 503 /
+ * PEP 685) and `text` is its canonical string (pep_requirement_format of
+ * the canonical form), which is how requirements are sorted, deduplicated
+ * and hashed.  `file` (as the caller named it), line and column say where
+ * it was written, for messages only.
+ */
+struct pep_input_req {
+	struct pep_requirement req;
+	char *text;
+	char *file;
+	int line, column;
+};
+
+/* A list of input requirements; `name` is the canonical extra or group name. */
+struct pep_input_list {
+	char *name; /* NULL for the unnamed lists */
+	struct pep_input_req *items;
+	size_t nr, alloc;
+};
+
+/*
+ * The inputs of a resolution, from a pyproject.toml and/or requirements
+ * files.  Lists keep the order in which inputs were added; the
+ * serialization, the hash and the text listing sort them.
+ */
+struct pep_inputs {
+	char *project_name;                 /* canonical; NULL without [project] */
+	char *requires_python;              /* canonical specifier set, or NULL */
+	struct pep_input_list requirements; /* [project] dependencies, -r files */
+	struct pep_input_list constraints;  /* constraint-dependencies, -c files */
+	struct pep_input_list overrides;    /* override-dependencies */
+	struct pep_input_list *extras;      /* optional-dependencies */
+	size_t nextras, alloc_extras;
+	struct pep_input_list *groups;      /* PEP 735, include-group expanded */
+	size_t ngroups, alloc_groups;
+	bool has_default_groups;            /* [tool.cvlock] default-groups given */
+	struct strvec default_groups;       /* canonical */
+	struct strvec selected_extras;      /* canonical */
+	struct strvec selected_groups;      /* canonical */
+	char *index_url;                    /* or NULL: the default index */
+	struct strvec extra_index_urls;     /* in priority order */
+	struct strvec find_links;
+	bool no_index;
+	enum pep_prerelease_mode prerelease;
+	enum pep_resolution_mode resolution;
+	char *python_version;               /* "3.12" or "3.12.1", or NULL */
+};
+
+void pep_inputs_init(struct pep_inputs *in);
+void pep_inputs_release(struct pep_inputs *in);
+
+/*
+ * Parse `len` bytes of `text` as a requirement and add it to `list`
+ * (which belongs to `in`), remembering file:line:column as its origin.
+ * On a bad requirement, err says where (column inside the line).
+ */
+int pep_input_list_add_string(struct pep_input_list *list, const char *text,
+			      size_t len, const char *file, int line,
+			      int column, struct cvl_error *err)
+	WARN_UNUSED_RESULT;
+/* Add a parsed requirement, taking it over (`req` is left empty). */
+void pep_input_list_add(struct pep_input_list *list,
+			struct pep_requirement *req, const char *file,
+			int line, int column);
+/* The extra or group named `name` (any spelling), or NULL. */
+struct pep_input_list *pep_inputs_find_extra(const struct pep_inputs *in,
+					     const char *name, size_t len);
+struct pep_input_list *pep_inputs_find_group(const struct pep_inputs *in,
+					     const char *name, size_t len);
+/* The extra or group named `name`, created empty when it is new. */
+struct pep_input_list *pep_inputs_add_extra(struct pep_inputs *in,
+					    const char *name, size_t len);
+struct pep_input_list *pep_inputs_add_group(struct pep_inputs *in,
+					    const char *name, size_t len);
+
+/*
+ * Add the requirements and settings of one parsed requirements file named
+ * `file`: its requirements become constraints when `constraints` (a -c
+ * file, or a file included from one), index options update the settings
+ * (a later --index-url replaces an earlier one; --pre allows
+ * pre-releases).  Include entries are skipped: the caller reads them.
+ * Requirements are taken over from `rf`.
+ */
+void pep_inputs_add_reqfile(struct pep_inputs *in, struct pep_reqfile *rf,
+			    const char *file, bool constraints);
+
+/*
+ * Read a pyproject.toml (`len` bytes of `buf`, named `file` in origins and
+ * errors): [project] name, requires-python, dependencies and
+ * optional-dependencies; PEP 735 [dependency-groups] with include-group
+ * expanded (a cycle fails with its chain, "dependency group cycle: a -> b
+ * -> a"); [tool.cvlock] settings:
+ *     index-url, extra-index-url, find-links, no-index,
+ *     constraint-dependencies, override-dependencies, default-groups,
+ *     prerelease, resolution, python-version
+ * Fails with err->file, line and column set: malformed TOML, a wrong type,
+ * an invalid name or requirement (at its character when the string is
+ * written without escapes), an unknown [tool.cvlock] key (with a hint
+ * listing the valid ones), dynamic dependencies (CVL_EUNSUPPORTED).
+ */
+int pep_pyproject_parse(struct pep_inputs *in, const char *buf, size_t len,
+			const char *file, struct cvl_error *err)
+	WARN_UNUSED_RESULT;
+
+/*
+ * Choose the extras and groups to resolve.  Selecting an undefined extra
+ * or group fails with CVL_EINVAL ("extra 'x' is not defined").
+ * pep_inputs_select_default_groups() selects [tool.cvlock] default-groups,
+ * or, when those are not given, the group "dev" if the project has one
+ * (uv's default).
+ */
+int pep_inputs_select_extra(struct pep_inputs *in, const char *name,
+			    struct cvl_error *err) WARN_UNUSED_RESULT;
+void pep_inputs_select_all_extras(struct pep_inputs *in);
+int pep_inputs_select_group(struct pep_inputs *in, const char *name,
+			    struct cvl_error *err) WARN_UNUSED_RESULT;
+void pep_inputs_select_all_groups(struct pep_inputs *in);
+void pep_inputs_select_default_groups(struct pep_inputs *in);
+
+/*
+ * The requirements of `list` in canonical order, duplicates (same text)
+ * dropped: fills *out with a malloc'ed array of pointers into the list
+ * (free() it) and returns how many.
+ */
+size_t pep_input_list_sorted(const struct pep_input_list *list,
+			     const struct pep_input_req ***out);
+
+/*
+ * The canonical serialization of the input set: every field that can
+ * change a resolution, names and requirements in canonical form, lists
+ * sorted (except extra index URLs, whose order is their priority) and
+ * deduplicated, strings length-prefixed.  Independent of file formatting,
+ * comments, the order of requirements and tables, and of origins.
+ * Versioned by its first line ("cvlock-inputs 1").
+ */
+void pep_inputs_serialize(const struct pep_inputs *in, struct strbuf *out);
+/* sha256 hex of the serialization (64 characters and a NUL). */
+void pep_inputs_hash(const struct pep_inputs *in, char out[65]);
+/*
+ * A stable human-readable listing, each requirement with its origin
+ * ("file:line"), ending with "hash: sha256:<hex>".
+ */
+void pep_inputs_format_text(const struct pep_inputs *in, struct strbuf *out);
+
 #endif

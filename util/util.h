@@ -209,6 +209,11 @@ void *arena_alloc(struct arena *a, size_t n); /* 16-byte aligned */
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 void arena_release(struct arena *a);
 
+/* ---- sha256 (util/sha256.c, OpenSSL libcrypto) ------------------------- */
+
+/* Write the lowercase hex SHA-256 of `len` bytes at `data` and a NUL to `out`. */
+void sha256_hex(const void *data, size_t len, char out[65]);
+
 /* Last, so that the system headers above are already declared. */
 #include "util/banned.h"
 

@@ -19,6 +19,9 @@ static const struct {
 	{ "pep_tags", suite_pep_tags },
 	{ "pep_metadata", suite_pep_metadata },
 	{ "toml", suite_toml },
+	{ "pep_reqfile", suite_pep_reqfile },
+	{ "pep_pyproject", suite_pep_pyproject },
+	{ "pep_inputs", suite_pep_inputs },
 };
 
 const char *unit_data_path(const char *name)

@@ -21,6 +21,9 @@ Suite *suite_pep_wheelname(void);
 Suite *suite_pep_tags(void);
 Suite *suite_pep_metadata(void);
 Suite *suite_toml(void);
+Suite *suite_pep_reqfile(void);
+Suite *suite_pep_pyproject(void);
+Suite *suite_pep_inputs(void);
 
 /* Path of a data file under tests/unit/data (static buffer). */
 const char *unit_data_path(const char *name);
