@@ -76,7 +76,8 @@ static int var_by_name(const char *s, size_t len)
 	int i;
 
 	for (i = 0; i < MV_COUNT; i++) {
-		if (strlen(var_names[i]) == len && !memcmp(var_names[i], s, len))
+		if (var_names[i][0] == (len ? s[0] : '\0') &&
+		    strlen(var_names[i]) == len && !memcmp(var_names[i], s, len))
 			return i;
 	}
 	return -1;
@@ -89,27 +90,28 @@ static int var_by_name(const char *s, size_t len)
 static const struct {
 	const char *text;
 	unsigned char var;
+	unsigned char len;
 } var_spellings[] = {
-	{ "python_version", PEP_ENV_PYTHON_VERSION },
-	{ "python_full_version", PEP_ENV_PYTHON_FULL_VERSION },
-	{ "os_name", PEP_ENV_OS_NAME },
-	{ "os.name", PEP_ENV_OS_NAME },
-	{ "sys_platform", PEP_ENV_SYS_PLATFORM },
-	{ "sys.platform", PEP_ENV_SYS_PLATFORM },
-	{ "platform_release", PEP_ENV_PLATFORM_RELEASE },
-	{ "platform_system", PEP_ENV_PLATFORM_SYSTEM },
-	{ "platform_version", PEP_ENV_PLATFORM_VERSION },
-	{ "platform.version", PEP_ENV_PLATFORM_VERSION },
-	{ "platform_machine", PEP_ENV_PLATFORM_MACHINE },
-	{ "platform.machine", PEP_ENV_PLATFORM_MACHINE },
-	{ "platform_python_implementation", PEP_ENV_PLATFORM_PYTHON_IMPLEMENTATION },
-	{ "platform.python_implementation", PEP_ENV_PLATFORM_PYTHON_IMPLEMENTATION },
-	{ "python_implementation", PEP_ENV_PLATFORM_PYTHON_IMPLEMENTATION },
-	{ "implementation_name", PEP_ENV_IMPLEMENTATION_NAME },
-	{ "implementation_version", PEP_ENV_IMPLEMENTATION_VERSION },
-	{ "extras", MV_EXTRAS },
-	{ "extra", PEP_ENV_EXTRA },
-	{ "dependency_groups", MV_DEPENDENCY_GROUPS },
+	{ "python_version", PEP_ENV_PYTHON_VERSION, 14 },
+	{ "python_full_version", PEP_ENV_PYTHON_FULL_VERSION, 19 },
+	{ "os_name", PEP_ENV_OS_NAME, 7 },
+	{ "os.name", PEP_ENV_OS_NAME, 7 },
+	{ "sys_platform", PEP_ENV_SYS_PLATFORM, 12 },
+	{ "sys.platform", PEP_ENV_SYS_PLATFORM, 12 },
+	{ "platform_release", PEP_ENV_PLATFORM_RELEASE, 16 },
+	{ "platform_system", PEP_ENV_PLATFORM_SYSTEM, 15 },
+	{ "platform_version", PEP_ENV_PLATFORM_VERSION, 16 },
+	{ "platform.version", PEP_ENV_PLATFORM_VERSION, 16 },
+	{ "platform_machine", PEP_ENV_PLATFORM_MACHINE, 16 },
+	{ "platform.machine", PEP_ENV_PLATFORM_MACHINE, 16 },
+	{ "platform_python_implementation", PEP_ENV_PLATFORM_PYTHON_IMPLEMENTATION, 30 },
+	{ "platform.python_implementation", PEP_ENV_PLATFORM_PYTHON_IMPLEMENTATION, 30 },
+	{ "python_implementation", PEP_ENV_PLATFORM_PYTHON_IMPLEMENTATION, 21 },
+	{ "implementation_name", PEP_ENV_IMPLEMENTATION_NAME, 19 },
+	{ "implementation_version", PEP_ENV_IMPLEMENTATION_VERSION, 22 },
+	{ "extras", MV_EXTRAS, 6 },
+	{ "extra", PEP_ENV_EXTRA, 5 },
+	{ "dependency_groups", MV_DEPENDENCY_GROUPS, 17 },
 };
 
 /* ---- tokens shared with requirement.c ---------------------------------- */
@@ -184,7 +186,8 @@ static bool keyword_at(const char *s, size_t len, size_t pos, const char *word)
 {
 	size_t n = strlen(word);
 
-	if (len - pos < n || memcmp(s + pos, word, n))
+	if (pos >= len || s[pos] != word[0] || len - pos < n ||
+	    memcmp(s + pos, word, n))
 		return false;
 	return pep__word_boundary(s, len, pos) &&
 	       pep__word_boundary(s, len, pos + n);
@@ -248,7 +251,8 @@ struct mnode {
 
 struct pep_marker {
 	size_t size; /* of the whole block */
-	uint32_t nnodes, nchildren, nspecs, root;
+	uint32_t nnodes, nchildren, root;
+	uint32_t nspecs, aspecs; /* parsed specifiers, room for them */
 	size_t nstrs;
 	struct pep_specifier *specs;
 	struct mnode *nodes;
@@ -310,7 +314,7 @@ static void parser_init(struct mparser *p, const char *s, size_t len,
 	p->s = s;
 	p->len = len;
 	p->pos = pos;
-	p->start = pos;
+	p->start = pep__skip_ws(s, len, pos);
 	p->err = err;
 	p->first_expected = NULL;
 	p->depth = 0;
@@ -542,12 +546,14 @@ static int parse_var(struct mparser *p, unsigned char *var, uint32_t *off,
 		}
 		return perr(p, pos, "unterminated quoted string");
 	}
-	if (pep__word_boundary(s, p->len, pos)) {
+	if (pos < p->len && s[pos] >= 'd' && s[pos] <= 's' &&
+	    pep__word_boundary(s, p->len, pos)) {
 		for (i = 0; i < ARRAY_SIZE(var_spellings); i++) {
 			const char *t = var_spellings[i].text;
-			size_t n = strlen(t);
+			size_t n = var_spellings[i].len;
 
-			if (p->len - pos >= n && !memcmp(s + pos, t, n) &&
+			if (t[0] == s[pos] && p->len - pos >= n &&
+			    !memcmp(s + pos, t, n) &&
 			    pep__word_boundary(s, p->len, pos + n)) {
 				*var = var_spellings[i].var;
 				*off = 0;
@@ -557,9 +563,12 @@ static int parse_var(struct mparser *p, unsigned char *var, uint32_t *off,
 			}
 		}
 	}
-	if (first && p->first_expected && pos == p->start)
-		return perr(p, pos, p->first_expected);
-	if (word_at(s, p->len, pos)) {
+	if (pos < p->len && ((s[pos] >= 'a' && s[pos] <= 'z') ||
+			     (s[pos] >= 'A' && s[pos] <= 'Z') || s[pos] == '_') &&
+	    !keyword_at(s, p->len, pos, "and") &&
+	    !keyword_at(s, p->len, pos, "or") &&
+	    !keyword_at(s, p->len, pos, "not") &&
+	    !keyword_at(s, p->len, pos, "in")) {
 		struct strbuf sb = STRBUF_INIT;
 		size_t e = pos;
 		int ret;
@@ -573,6 +582,8 @@ static int parse_var(struct mparser *p, unsigned char *var, uint32_t *off,
 		strbuf_release(&sb);
 		return ret;
 	}
+	if (first && p->first_expected && pos == p->start)
+		return perr(p, pos, p->first_expected);
 	return perr(p, pos, "expected marker variable or quoted string");
 }
 
@@ -605,10 +616,11 @@ static int parse_op(struct mparser *p, unsigned char *op)
 		p->pos = q + 2;
 		return 0;
 	}
-	for (i = 0; i < ARRAY_SIZE(ops); i++) {
+	for (i = 0; i < ARRAY_SIZE(ops) && pos < p->len; i++) {
 		size_t n = strlen(ops[i].t);
 
-		if (p->len - pos >= n && !memcmp(s + pos, ops[i].t, n)) {
+		if (s[pos] == ops[i].t[0] && p->len - pos >= n &&
+		    !memcmp(s + pos, ops[i].t, n)) {
 			*op = ops[i].op;
 			p->pos = pos + n;
 			return 0;
@@ -746,7 +758,7 @@ static void set_pointers(struct pep_marker *m)
 	char *base = (char *)m + align_up(sizeof(*m));
 
 	m->specs = (struct pep_specifier *)base;
-	base += align_up(m->nspecs * sizeof(struct pep_specifier));
+	base += align_up(m->aspecs * sizeof(struct pep_specifier));
 	m->nodes = (struct mnode *)base;
 	base += align_up(m->nnodes * sizeof(struct mnode));
 	m->children = (uint32_t *)base;
@@ -861,7 +873,8 @@ static struct pep_marker *finish(struct mparser *p, uint32_t root)
 	m->size = size;
 	m->nnodes = (uint32_t)p->nnodes;
 	m->nchildren = (uint32_t)p->nchildren;
-	m->nspecs = nspecs;
+	m->nspecs = 0;
+	m->aspecs = nspecs;
 	m->nstrs = p->nstrs;
 	m->root = root;
 	set_pointers(m);
@@ -878,23 +891,21 @@ int pep__marker_parse_at(struct pep_marker **out, const char *s, size_t len,
 			 size_t *pos, const char *first_expected,
 			 struct cvl_error *err)
 {
-	struct mparser *p;
+	struct mparser p;
 	uint32_t root;
 	int ret;
 
 	*out = NULL;
 	if (len > UINT32_MAX / 4)
 		return cvl_error_set(err, CVL_ETOOBIG, "marker too long (%zu bytes)", len);
-	p = xmalloc(sizeof(*p));
-	parser_init(p, s, len, *pos, err);
-	p->first_expected = first_expected;
-	ret = parse_list(p, &root);
+	parser_init(&p, s, len, *pos, err);
+	p.first_expected = first_expected;
+	ret = parse_list(&p, &root);
 	if (!ret) {
-		*out = finish(p, root);
-		*pos = p->pos;
+		*out = finish(&p, root);
+		*pos = p.pos;
 	}
-	parser_release(p);
-	free(p);
+	parser_release(&p);
 	return ret;
 }
 

@@ -82,13 +82,14 @@ static size_t skip_space(const char *s, size_t len, size_t pos)
 /* Case-insensitive (ASCII) `word` at s[pos]. */
 static bool word_ci(const char *s, size_t len, size_t pos, const char *word)
 {
-	size_t i, n = strlen(word);
+	size_t i;
 
-	if (len - pos < n)
-		return false;
-	for (i = 0; i < n; i++) {
-		char c = s[pos + i];
+	for (i = 0; word[i]; i++) {
+		char c;
 
+		if (pos + i >= len)
+			return false;
+		c = s[pos + i];
 		if (c >= 'A' && c <= 'Z')
 			c = (char)(c + 32);
 		if (c != word[i])
@@ -214,6 +215,8 @@ static const char *spec_op_at(const char *s, size_t len, size_t pos)
 					   ">=", "<", ">" };
 	size_t i;
 
+	if (pos >= len || !strchr("=!~<>", s[pos]) || !s[pos])
+		return NULL;
 	for (i = 0; i < ARRAY_SIZE(ops); i++) {
 		size_t n = strlen(ops[i]);
 
@@ -265,6 +268,7 @@ struct rparser {
 	struct cvl_error *err;
 	/* the clauses and commas, joined */
 	size_t spec_b, spec_e; /* while they are contiguous in s */
+	size_t spec_first;     /* where the first clause starts */
 	bool spec_copied;
 	struct strbuf spec;
 };
@@ -278,6 +282,7 @@ static int rerr(struct rparser *p, size_t pos, const char *what)
 static void spec_add(struct rparser *p, size_t b, size_t e)
 {
 	if (p->spec_b == p->spec_e && !p->spec_copied) {
+		p->spec_first = b;
 		p->spec_b = b;
 		p->spec_e = e;
 		return;
@@ -291,6 +296,26 @@ static void spec_add(struct rparser *p, size_t b, size_t e)
 		p->spec_copied = true;
 	}
 	strbuf_add(&p->spec, p->s + b, e - b);
+}
+
+/*
+ * The joined clauses were rejected by pep_specset_parse() (a '===' clause
+ * swallowed a comma, as in "demo===x,y"): point at them in the
+ * requirement and keep the set parser's explanation as the hint.
+ */
+static void spec_error(struct rparser *p, const char *spec, size_t slen)
+{
+	struct strbuf what = STRBUF_INIT;
+	char why[sizeof(p->err->msg)];
+
+	if (!p->err)
+		return;
+	memcpy(why, p->err->msg, sizeof(why));
+	strbuf_addstr(&what, "invalid version specifier ");
+	pep__msg_quote(&what, spec, slen);
+	pep__error_at(p->err, p->s, p->len, p->spec_first, what.buf);
+	cvl_error_hint(p->err, "%s", why);
+	strbuf_release(&what);
 }
 
 /* Why no clause starts at pos, when it looks like one was meant. */
@@ -425,12 +450,17 @@ static int parse_url(struct rparser *p, size_t *pos,
 {
 	const char *s = p->s;
 	size_t q = pep__skip_ws(s, p->len, *pos + 1), e;
+	const char *nul;
 	int ret;
 
 	for (e = q; e < p->len && s[e] != ' ' && s[e] != '\t'; e++)
 		;
 	if (e == q)
 		return rerr(p, q, "expected URL after '@'");
+	/* packaging would keep it, but url is a C string */
+	nul = memchr(s + q, '\0', e - q);
+	if (nul)
+		return rerr(p, (size_t)(nul - s), "unexpected NUL byte in URL");
 	req->url = xmemdup0(s + q, e - q);
 	q = pep__skip_ws(s, p->len, e);
 	if (q >= p->len) {
@@ -450,7 +480,7 @@ static int parse_url(struct rparser *p, size_t *pos,
 int pep_requirement_parse(struct pep_requirement *req, const char *s,
 			  size_t len, struct cvl_error *err)
 {
-	struct rparser p = { s, len, err, 0, 0, false, STRBUF_INIT };
+	struct rparser p = { s, len, err, 0, 0, 0, false, STRBUF_INIT };
 	size_t pos, e;
 	bool any;
 	int ret;
@@ -482,8 +512,10 @@ int pep_requirement_parse(struct pep_requirement *req, const char *s,
 		size_t slen = p.spec_copied ? p.spec.len : p.spec_e - p.spec_b;
 
 		ret = pep_specset_parse(&req->spec, spec, slen, err);
-		if (ret)
+		if (ret) {
+			spec_error(&p, spec, slen);
 			goto fail;
+		}
 	}
 	if (pos < len) {
 		ret = parse_marker_part(&p, &pos, req);
