@@ -305,6 +305,29 @@ static void push_canonical(struct strvec *sv, const char *name)
 	strbuf_release(&sb);
 }
 
+/* "defined extras: a, b" (sorted), or `none` when there are none. */
+static void hint_names(struct cvl_error *err, const char *what,
+		       const struct pep_input_list *lists, size_t n,
+		       const char *none)
+{
+	struct strvec names = STRVEC_INIT;
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+
+	if (!n) {
+		cvl_error_hint(err, "%s", none);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		strvec_push(&names, lists[i].name);
+	strvec_sort(&names);
+	for (i = 0; i < names.nr; i++)
+		strbuf_addf(&sb, "%s%s", i ? ", " : "", names.v[i]);
+	cvl_error_hint(err, "defined %s: %s", what, sb.buf);
+	strbuf_release(&sb);
+	strvec_clear(&names);
+}
+
 int pep_inputs_select_extra(struct pep_inputs *in, const char *name,
 			    struct cvl_error *err)
 {
@@ -312,11 +335,8 @@ int pep_inputs_select_extra(struct pep_inputs *in, const char *name,
 		int r = cvl_error_set(err, CVL_EINVAL,
 				      "extra '%s' is not defined", name);
 
-		if (in->nextras)
-			cvl_error_hint(err,
-				       "the project's extras are listed by 'cvlock inputs'");
-		else
-			cvl_error_hint(err, "the project defines no extras");
+		hint_names(err, "extras", in->extras, in->nextras,
+			   "the project defines no extras");
 		return r;
 	}
 	push_canonical(&in->selected_extras, name);
@@ -339,12 +359,8 @@ int pep_inputs_select_group(struct pep_inputs *in, const char *name,
 				      "dependency group '%s' is not defined",
 				      name);
 
-		if (in->ngroups)
-			cvl_error_hint(err,
-				       "the project's groups are listed by 'cvlock inputs'");
-		else
-			cvl_error_hint(err,
-				       "the project defines no [dependency-groups]");
+		hint_names(err, "groups", in->groups, in->ngroups,
+			   "the project defines no [dependency-groups]");
 		return r;
 	}
 	push_canonical(&in->selected_groups, name);
@@ -379,8 +395,12 @@ static int cmp_req(const void *pa, const void *pb)
 {
 	const struct pep_input_req *a = *(const struct pep_input_req *const *)pa;
 	const struct pep_input_req *b = *(const struct pep_input_req *const *)pb;
-	int c = strcmp(a->text, b->text);
+	/* by name first, so "pytest>=8" comes before "pytest-cov" */
+	int c = strcmp(a->req.name, b->req.name);
 
+	if (c)
+		return c;
+	c = strcmp(a->text, b->text);
 	if (c)
 		return c;
 	c = strcmp(a->file, b->file);

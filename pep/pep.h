@@ -692,9 +692,9 @@ void pep_inputs_select_all_groups(struct pep_inputs *in);
 void pep_inputs_select_default_groups(struct pep_inputs *in);
 
 /*
- * The requirements of `list` in canonical order, duplicates (same text)
- * dropped: fills *out with a malloc'ed array of pointers into the list
- * (free() it) and returns how many.
+ * The requirements of `list` in canonical order (by name, then text),
+ * duplicates (same text) dropped: fills *out with a malloc'ed array of
+ * pointers into the list (free() it) and returns how many.
  */
 size_t pep_input_list_sorted(const struct pep_input_list *list,
 			     const struct pep_input_req ***out);

@@ -600,14 +600,25 @@ static bool looks_like_url(const char *s, size_t len)
 		has_prefix(s, len, "file:") || memchr(s, '+', i));
 }
 
-static bool has_var_ref(const char *s, size_t len)
+/*
+ * The name of the first "${NAME}" left in s (expansion leaves only unset
+ * variables), or NULL; *len gets its length.
+ */
+static const char *unexpanded_var(const char *s, size_t n, size_t *len)
 {
-	size_t i;
+	size_t i, j;
 
-	for (i = 0; i + 1 < len; i++)
-		if (s[i] == '$' && s[i + 1] == '{')
-			return true;
-	return false;
+	for (i = 0; i + 2 < n; i++) {
+		if (s[i] != '$' || s[i + 1] != '{')
+			continue;
+		for (j = i + 2; j < n && is_var_char(s[j]); j++)
+			;
+		if (j > i + 2 && j < n && s[j] == '}') {
+			*len = j - i - 2;
+			return s + i + 2;
+		}
+	}
+	return NULL;
 }
 
 static int local_path_error(struct parser *ps, const struct lline *ll,
@@ -642,7 +653,8 @@ static int parse_requirement(struct parser *ps, const struct lline *ll,
 	size_t len = end - start;
 	struct pep_reqfile_entry *e;
 	struct cvl_error perr = CVL_ERROR_INIT;
-	size_t off;
+	const char *var;
+	size_t off, varlen;
 	int r;
 
 	if (has_nul(s, len))
@@ -684,9 +696,10 @@ static int parse_requirement(struct parser *ps, const struct lline *ll,
 		off = start + (size_t)perr.column - 1;
 	r = fail_at(ps, ll, off, perr.code ? perr.code : CVL_EINVAL,
 		    "invalid requirement: %s", perr.msg);
-	if (has_var_ref(s, len))
-		cvl_error_hint(ps->err,
-			       "an environment variable in the line may be unset");
+	var = unexpanded_var(s, len, &varlen);
+	if (var)
+		cvl_error_hint(ps->err, "environment variable '%.*s' is not set",
+			       (int)varlen, var);
 	else if (perr.hint[0])
 		cvl_error_hint(ps->err, "%s", perr.hint);
 	return r;

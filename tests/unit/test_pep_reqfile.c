@@ -231,8 +231,7 @@ START_TEST(reqfile_unset_variable_hint)
 
 	ck_assert_int_eq(pep_reqfile_parse(&rf, in, strlen(in), test_env, NULL,
 					   &err), -CVL_EINVAL);
-	ck_assert_str_eq(err.hint,
-			 "an environment variable in the line may be unset");
+	ck_assert_str_eq(err.hint, "environment variable 'UNSET' is not set");
 	pep_reqfile_release(&rf);
 
 	/* without a lookup function nothing is expanded */
