@@ -290,6 +290,9 @@ struct pep_marker; /* opaque tree, owned by the caller after parse */
  * Parse a marker expression (PEP 508 grammar, plus packaging's legacy
  * variable names os.name, sys.platform, platform.version,
  * platform.machine, platform.python_implementation, python_implementation).
+ * Quoted values are decoded as Python string literals, as packaging does;
+ * values compared with `extra` are normalized (PEP 685).  Nesting deeper
+ * than 100 parentheses is refused.  *out is NULL on failure.
  */
 int pep_marker_parse(struct pep_marker **out, const char *s, size_t len,
 		     struct cvl_error *err) WARN_UNUSED_RESULT;
@@ -300,8 +303,16 @@ void pep_marker_format(const struct pep_marker *m, struct strbuf *out);
 /*
  * Evaluate.  Returns 0 and sets *result, or fails with CVL_EUNDEFINED
  * ("undefined comparison ..." / "undefined environment name ...").
- * Version comparison where both sides are versions (and the variable is a
- * version variable), string comparison otherwise, as packaging does.
+ * As packaging 26: for the version variables (python_version,
+ * python_full_version, implementation_version, platform_release) a
+ * comparison whose operator and value form a valid specifier is a
+ * specifier match (pre-releases allowed; '===' compares strings without
+ * case); otherwise strings compare with ==, != (<= and >= mean ==, < and >
+ * are false), in and not in, and ~= or === is undefined.  `extra` is
+ * compared normalized; extras and dependency_groups only make sense on
+ * the right of in / not in.  Every comparison is evaluated (no
+ * short-circuit), so an undefined name anywhere is an error.  No
+ * allocation in the common case.
  */
 int pep_marker_evaluate(const struct pep_marker *m, const struct pep_env *env,
 			bool *result, struct cvl_error *err) WARN_UNUSED_RESULT;
@@ -322,8 +333,16 @@ struct pep_requirement {
 
 #define PEP_REQUIREMENT_INIT { NULL, STRVEC_INIT, PEP_SPECSET_INIT, NULL, NULL }
 
+/*
+ * Parse "name [extras] (specifiers | @ url) ; marker" exactly as packaging's
+ * Requirement() does (whitespace is only ' ' and '\t': "name>=1\r" is
+ * invalid; a ';' right after a URL belongs to the URL).  `req` must be
+ * initialized (PEP_REQUIREMENT_INIT) or released; on failure it is left
+ * empty.  A URL holding a NUL byte is refused.
+ */
 int pep_requirement_parse(struct pep_requirement *req, const char *s,
 			  size_t len, struct cvl_error *err) WARN_UNUSED_RESULT;
+/* Free everything; `req` is then empty and may be parsed into again. */
 void pep_requirement_release(struct pep_requirement *req);
 /* packaging's str(Requirement). */
 void pep_requirement_format(const struct pep_requirement *req,
