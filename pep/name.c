@@ -10,42 +10,6 @@
  */
 #include "pep/internal.h"
 
-/* Decode one UTF-8 sequence at s (len >= 1); 0 when malformed. */
-static size_t utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
-{
-	uint32_t c = s[0];
-	size_t n, i;
-
-	if (c < 0x80) {
-		*cp = c;
-		return 1;
-	}
-	if (c >= 0xc2 && c <= 0xdf) {
-		n = 2;
-		c &= 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		n = 3;
-		c &= 0x0f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		n = 4;
-		c &= 0x07;
-	} else {
-		return 0;
-	}
-	if (len < n)
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 || c > 0x10ffff)) ||
-	    (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return n;
-}
-
 size_t pep__utf8_encode(uint32_t cp, char out[4])
 {
 	if (cp < 0x80) {
@@ -177,7 +141,7 @@ static size_t lower_at(const char *s, size_t len, size_t *pos, char out[8])
 		*pos += 1;
 		return 1;
 	}
-	n = utf8_decode(u, len - *pos, &cp);
+	n = pep__utf8_decode(s + *pos, len - *pos, &cp);
 	if (!n) {
 		out[0] = (char)u[0];
 		*pos += 1;
@@ -292,7 +256,7 @@ bool pep__name_is_canonical(const char *s, size_t len)
 static size_t folded_letter_at(const char *s, size_t len)
 {
 	uint32_t cp;
-	size_t n = utf8_decode((const unsigned char *)s, len, &cp);
+	size_t n = pep__utf8_decode(s, len, &cp);
 
 	if (n && (cp == 0x130 || cp == 0x131 || cp == 0x17f || cp == 0x212a))
 		return n;
