@@ -513,18 +513,6 @@ static bool specifier_equal(const struct pep_specifier *a,
 	       a->version.nrelease == b->version.nrelease;
 }
 
-static const struct pep_specset *sort_set;
-
-static int cmp_idx(const void *x, const void *y)
-{
-	size_t i = *(const size_t *)x, j = *(const size_t *)y;
-	int r = concat_cmp(&sort_set->items[i], &sort_set->items[j]);
-
-	if (r)
-		return r;
-	return i < j ? -1 : i > j; /* stable */
-}
-
 /*
  * The canonical clause order: sorted by string, equal clauses once (the
  * first in sort order is kept).  Returns the count written to idx.
@@ -533,12 +521,18 @@ static size_t canonical_order(const struct pep_specset *set, size_t *idx)
 {
 	size_t i, j, n = 0;
 
-	for (i = 0; i < set->nr; i++)
-		idx[i] = i;
-	/* qsort with a file-level context: callers are not reentrant here. */
-	sort_set = set;
-	qsort(idx, set->nr, sizeof(*idx), cmp_idx);
-	sort_set = NULL;
+	/* Sets are small: a stable insertion sort, and no global context. */
+	for (i = 0; i < set->nr; i++) {
+		size_t cur = i;
+
+		for (j = i; j > 0; j--) {
+			if (concat_cmp(&set->items[idx[j - 1]],
+				       &set->items[cur]) <= 0)
+				break;
+			idx[j] = idx[j - 1];
+		}
+		idx[j] = cur;
+	}
 	for (i = 0; i < set->nr; i++) {
 		bool dup = false;
 
@@ -658,13 +652,17 @@ static bool contains_impl(const struct pep_specset *set,
 	bool arbitrary = set_has_arbitrary(set);
 	bool is_pre = v && pep_version_is_prerelease(v);
 
+	if (!v && !raw)
+		return false;
 	if (v && installed && is_pre)
 		pre = PEP_PRERELEASES_YES;
+	/* Only an explicit "no" excludes: the set's autodetection says yes
+	 * or nothing. */
 	if (pre == PEP_PRERELEASES_UNSET)
-		pre = set_prereleases(set);
+		pre = set->prereleases;
 	if (!arbitrary) {
 		if (!v)
-			return !set->nr && raw; /* the empty set lets anything through */
+			return !set->nr; /* the empty set lets anything through */
 		if (is_pre && pre == PEP_PRERELEASES_NO)
 			return false;
 		return all_match(set, v, NULL, 0);
