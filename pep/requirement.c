@@ -472,6 +472,9 @@ static int parse_url(struct rparser *p, size_t *pos,
 		if (s[e - 1] == ';')
 			cvl_error_hint(p->err, "a ';' right after a URL is part "
 				       "of the URL: put a space before it");
+		else
+			cvl_error_hint(p->err, "a URL ends at the first space "
+				       "(write spaces in it as %%20)");
 		return ret;
 	}
 	return parse_marker_part(p, &q, req);

@@ -178,6 +178,9 @@ START_TEST(hints)
 	ck_assert_int_eq(parse(&r, "name @ https://x; extra == 'a'", &err), -CVL_EINVAL);
 	ck_assert_str_eq(err.msg, "expected ';' or end after URL at column 19 in 'name @ https://x; extra == 'a''");
 	ck_assert_str_eq(err.hint, "a ';' right after a URL is part of the URL: put a space before it");
+	ck_assert_int_eq(parse(&r, "a @ https://x/a b.whl", &err), -CVL_EINVAL);
+	ck_assert_str_eq(err.msg, "expected ';' or end after URL at column 17 in 'a @ https://x/a b.whl'");
+	ck_assert_str_eq(err.hint, "a URL ends at the first space (write spaces in it as %20)");
 	ck_assert_int_eq(parse(&r, "demo===x,y", &err), -CVL_EINVAL);
 	ck_assert(strstr(err.hint, "'===x,y'") != NULL);
 	/* a later error does not keep an old hint */
