@@ -26,6 +26,12 @@ int pep__version_pre_rank(const struct pep_version *v);
 /* Compare epoch and release only (trailing zeros ignored). */
 int pep__version_cmp_base(const struct pep_version *a,
 			  const struct pep_version *b);
+/*
+ * Up to `max` bytes of s for a message, control characters as \xNN and
+ * "..." when cut; written to buf (sz >= 8), which is returned.
+ */
+const char *pep__quote(char *buf, size_t sz, const char *s, size_t len,
+		       size_t max);
 /* ---- end of versions and specifiers ------------------------------------ */
 
 /* ---- file names, tags, metadata (begin) ---------------------------------

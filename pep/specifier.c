@@ -43,10 +43,9 @@ static int spec_error(struct cvl_error *err, const struct whole *w,
 static int spec_error(struct cvl_error *err, const struct whole *w,
 		      size_t pos, const char *fmt, ...)
 {
-	char why[320];
+	char why[320], shown[200];
 	va_list ap;
 	int r, col;
-	size_t shown = w->len > 120 ? 120 : w->len;
 
 	if (!err)
 		return -CVL_EINVAL;
@@ -54,8 +53,8 @@ static int spec_error(struct cvl_error *err, const struct whole *w,
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
 	col = pos + 1 > INT_MAX ? INT_MAX : (int)(pos + 1);
-	r = cvl_error_set(err, CVL_EINVAL, "%s at column %d in '%.*s%s'", why,
-			  col, (int)shown, w->s, shown < w->len ? "..." : "");
+	r = cvl_error_set(err, CVL_EINVAL, "%s at column %d in '%s'", why, col,
+			  pep__quote(shown, sizeof(shown), w->s, w->len, 120));
 	cvl_error_at(err, 0, col);
 	return r;
 }
@@ -168,12 +167,13 @@ static int parse_clause(struct pep_specifier *spec, const char *s,
 				       vend - vstart, &pe);
 	}
 	if (r) {
-		size_t vl = vend - vstart;
+		char shown[120];
 
 		return spec_error(err, w, vstart + pe.pos,
-				  "invalid version '%.*s%s' after '%s': %s",
-				  (int)(vl > 80 ? 80 : vl), s + vstart,
-				  vl > 80 ? "..." : "", ops, pe.why);
+				  "invalid version '%s' after '%s': %s",
+				  pep__quote(shown, sizeof(shown), s + vstart,
+					     vend - vstart, 60),
+				  ops, pe.why);
 	}
 	if (spec->wildcard &&
 	    (spec->version.pre_kind != PEP_PRE_NONE || spec->version.has_post ||

@@ -573,11 +573,34 @@ fail:
 	return r;
 }
 
+const char *pep__quote(char *buf, size_t sz, const char *s, size_t len,
+		       size_t max)
+{
+	size_t i, o = 0;
+
+	for (i = 0; i < len && i < max && o + 5 < sz; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x20 || c == 0x7f) {
+			snprintf(buf + o, sz - o, "\\x%02x", c);
+			o += 4;
+		} else {
+			buf[o++] = (char)c;
+		}
+	}
+	if (i < len && o + 4 <= sz) {
+		memcpy(buf + o, "...", 3);
+		o += 3;
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
 int pep_version_parse(struct pep_version *v, const char *s, size_t len,
 		      struct cvl_error *err)
 {
 	struct pep__vperr pe;
-	size_t shown = len > 120 ? 120 : len;
+	char shown[200];
 	int r, col;
 
 	r = pep__version_parse(v, s, len, err ? &pe : NULL);
@@ -585,8 +608,9 @@ int pep_version_parse(struct pep_version *v, const char *s, size_t len,
 		return r;
 	col = pe.pos + 1 > INT_MAX ? INT_MAX : (int)(pe.pos + 1);
 	r = cvl_error_set(err, CVL_EINVAL,
-			  "invalid version '%.*s%s' at column %d: %s",
-			  (int)shown, s, shown < len ? "..." : "", col, pe.why);
+			  "invalid version '%s' at column %d: %s",
+			  pep__quote(shown, sizeof(shown), s, len, 120), col,
+			  pe.why);
 	cvl_error_at(err, 0, col);
 	return r;
 }
