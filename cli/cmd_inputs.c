@@ -292,7 +292,10 @@ static int read_reqfile(struct cvl_ctx *ctx, struct pep_inputs *in,
 		cvl_error_file(err, path);
 		goto pop;
 	}
-	/* in file order: an include adds its requirements where it stands */
+	/*
+	 * Included files first, then this file's own entries: its options
+	 * (a later --index-url replaces an earlier one) win over theirs.
+	 */
 	for (i = 0; i < rf.nr; i++) {
 		const struct pep_reqfile_entry *e = &rf.items[i];
 

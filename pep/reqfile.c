@@ -254,14 +254,13 @@ static int split_words(struct parser *ps, const struct lline *ll, size_t from,
 
 				while (i < n && s[i] != '\'')
 					strbuf_addch(&cur->s, s[i++]);
-				if (i >= n)
-					goto unterminated_at_q;
+				if (i >= n) {
+					words_release(w, nr);
+					return fail_at(ps, ll, q, CVL_EINVAL,
+						       "missing closing quote");
+				}
 				i++;
 				continue;
-unterminated_at_q:
-				words_release(w, nr);
-				return fail_at(ps, ll, q, CVL_EINVAL,
-					       "missing closing quote");
 			}
 			if (s[i] == '"') {
 				size_t q = i++;
@@ -814,6 +813,10 @@ int pep_reqfile_parse(struct pep_reqfile *rf, const char *buf, size_t len,
 		size_t start = pos, end, n;
 		bool comment;
 
+		if (lineno == INT_MAX) {
+			r = cvl_error_set(err, CVL_ETOOBIG, "too many lines");
+			goto out;
+		}
 		lineno++;
 		while (pos < len && buf[pos] != '\n' && buf[pos] != '\r')
 			pos++;
