@@ -1,0 +1,235 @@
+/*
+ * index.h - the package-index client (prefix idx_).
+ *
+ * Layers inside index/ (one job per file):
+ *   pure parsers, no I/O (fuzzed):
+ *     index/page_json.c   PEP 691 JSON project pages (+ PEP 700 fields)
+ *     index/page_html.c   PEP 503 HTML project pages, flat --find-links listings
+ *     index/zip.c         the end records and central directory of a zip,
+ *                         to find *.dist-info/METADATA inside a wheel
+ *     util/url.c          RFC 3986 reference resolution, credential redaction
+ *   transport and storage:
+ *     index/http.c        libcurl multi: many transfers, retries, caps
+ *     index/cache.c       the on-disk HTTP cache (validators, atomic writes)
+ *     index/auth.c        credentials from URLs and ~/.netrc
+ *   orchestration:
+ *     index/client.c      indexes, strategy, batches for the resolver
+ *     index/metadata.c    core metadata of one artifact: PEP 658 file,
+ *                         range requests into the wheel, full download,
+ *                         sdist PKG-INFO (libarchive)
+ *
+ * index/ knows pep/ (versions, file names, metadata) and util/; nothing
+ * above it.  Nothing here prints; errors come back as CVL_E* codes with a
+ * struct cvl_error whose message names the URL (credentials redacted),
+ * the HTTP status and the cause.
+ */
+#ifndef CVL_INDEX_H
+#define CVL_INDEX_H
+
+#include "pep/pep.h"
+
+/* ======================================================================
+ * Project pages: the data model (shared by the parsers and the client)
+ * ====================================================================== */
+
+enum idx_file_kind {
+	IDX_FILE_WHEEL,
+	IDX_FILE_SDIST,
+	IDX_FILE_OTHER, /* eggs, .exe, unparsable names: ignored by the resolver */
+};
+
+enum idx_hash_alg {
+	IDX_HASH_SHA256,
+	IDX_HASH_SHA384,
+	IDX_HASH_SHA512,
+	IDX_HASH_MD5, /* legacy; never trusted alone */
+	IDX_HASH_NALGS,
+};
+
+struct idx_hash {
+	enum idx_hash_alg alg;
+	char hex[129]; /* lowercase */
+};
+
+/*
+ * One distribution file of a project.  Strings live in the page's arena.
+ */
+struct idx_file {
+	const char *filename;
+	const char *url; /* absolute, resolved against the page's final URL */
+	enum idx_file_kind kind;
+	const char *name;  /* canonical project name from the file name */
+	struct pep_version version; /* from the file name (released with the page) */
+	const char *version_str;    /* canonical version string */
+	struct pep_wheelname *wheel; /* wheels only, else NULL */
+	struct idx_hash hashes[IDX_HASH_NALGS];
+	size_t nhashes;
+	const char *requires_python; /* or NULL */
+	bool yanked;
+	const char *yanked_reason; /* or NULL */
+	/* PEP 658 / 714: core metadata available as <url>.metadata */
+	bool has_metadata;
+	struct idx_hash metadata_hashes[IDX_HASH_NALGS];
+	size_t nmetadata_hashes;
+	int64_t upload_time; /* PEP 700, Unix seconds; -1 when unknown */
+	int64_t size;        /* PEP 700 bytes; -1 when unknown */
+};
+
+/* A project's page: its files (in page order) and PEP 700 versions. */
+struct idx_page {
+	const char *name; /* canonical */
+	const char *url;  /* final URL after redirects */
+	struct idx_file *files;
+	size_t nfiles, alloc_files;
+	const char **versions; /* PEP 700 "versions", or NULL */
+	size_t nversions;
+	struct arena arena;
+};
+
+#define IDX_PAGE_INIT { NULL, NULL, NULL, 0, 0, NULL, 0, ARENA_INIT }
+
+void idx_page_release(struct idx_page *page);
+
+/*
+ * Parse a PEP 691 JSON page (application/vnd.pypi.simple.v1+json).
+ * `base_url` is the final URL the page came from (relative links resolve
+ * against it).  Files whose names cannot be parsed are kept as
+ * IDX_FILE_OTHER.
+ */
+int idx_page_parse_json(struct idx_page *page, const char *name,
+			const char *base_url, const char *body, size_t len,
+			struct cvl_error *err) WARN_UNUSED_RESULT;
+/*
+ * Parse a PEP 503 HTML page: anchors, hash fragments, data-requires-python
+ * (HTML-unescaped), data-yanked, data-dist-info-metadata /
+ * data-core-metadata, and a <base href>.  With name == NULL, a flat
+ * --find-links listing: every anchor to a distribution file, of any
+ * project.
+ */
+int idx_page_parse_html(struct idx_page *page, const char *name,
+			const char *base_url, const char *body, size_t len,
+			struct cvl_error *err) WARN_UNUSED_RESULT;
+
+/* ======================================================================
+ * Zip central directory (for range requests into wheels)
+ * ====================================================================== */
+
+/*
+ * Locate the end of central directory (plain or zip64) in the last bytes
+ * of a file.  `tail` holds the file's final `len` bytes; `file_size` is the
+ * whole size.  On success, *cd_offset / *cd_size say which byte range holds
+ * the central directory.
+ */
+int idx_zip_find_cd(const unsigned char *tail, size_t len, uint64_t file_size,
+		    uint64_t *cd_offset, uint64_t *cd_size,
+		    struct cvl_error *err) WARN_UNUSED_RESULT;
+
+struct idx_zip_entry {
+	uint64_t local_header_offset;
+	uint64_t compressed_size;
+	uint64_t uncompressed_size;
+	uint16_t method; /* 0 stored, 8 deflate */
+	uint32_t crc32;
+};
+
+/*
+ * Find the entry `<something>.dist-info/METADATA` (exactly one top-level
+ * .dist-info directory) in a central directory.
+ */
+int idx_zip_find_metadata(const unsigned char *cd, size_t len,
+			  struct idx_zip_entry *out,
+			  struct cvl_error *err) WARN_UNUSED_RESULT;
+
+/*
+ * Given the bytes starting at the entry's local header (at least the
+ * header plus compressed_size bytes), inflate the member into `out`
+ * (bounded by out->limit when set; through libarchive, no zlib of our own)
+ * and check its size.
+ */
+int idx_zip_extract(const struct idx_zip_entry *e, const unsigned char *data,
+		    size_t len, struct strbuf *out,
+		    struct cvl_error *err) WARN_UNUSED_RESULT;
+
+/* ======================================================================
+ * HTTP transport with cache and auth (index/http.c, cache.c, auth.c)
+ * Owned by the transport engineer; this is the starting contract.
+ * ====================================================================== */
+
+struct idx_http_opts {
+	size_t concurrency;      /* transfers at once; 0 = default 50 */
+	long connect_timeout_ms; /* 0 = default 10000 */
+	long low_speed_time_s;   /* abort a transfer stalled this long; 0 = 30 */
+	int retries;             /* on connection errors, 429, 5xx; <0 = default 3 */
+	const char *cache_dir;   /* NULL: no cache */
+	bool offline;            /* never touch the network; a miss is an error */
+	bool refresh;            /* revalidate every cached response */
+	const char *netrc_path;  /* NULL: $NETRC, else ~/.netrc */
+	const char *user_agent;  /* NULL: "cvlock/<version>" */
+};
+
+enum idx_cache_policy {
+	IDX_CACHE_HTTP,    /* obey ETag / Last-Modified / Cache-Control */
+	IDX_CACHE_FOREVER, /* immutable content (keyed by an artifact hash) */
+	IDX_CACHE_NONE,    /* never stored */
+};
+
+struct idx_request {
+	const char *url;      /* http(s):// or file:// */
+	const char *accept;   /* Accept header, or NULL */
+	int64_t range_start;  /* byte range [start, end]; -1 = whole body; */
+	int64_t range_end;    /* start == -1 && end >= 0: the last `end` bytes */
+	size_t max_size;      /* body cap; 0 = default 64 MiB */
+	enum idx_cache_policy cache;
+	const char *cache_key; /* NULL: derived from the URL (credentials removed) */
+	void *user;
+};
+
+struct idx_response {
+	int status;            /* final HTTP status; 200 for file:// and cache hits */
+	const char *final_url; /* after redirects (credentials removed) */
+	const char *content_type;
+	struct strbuf body;
+	bool from_cache;       /* served without any request */
+	bool revalidated;      /* a conditional request answered 304 */
+	bool range_honoured;   /* a range was asked for and 206 came back */
+	uint64_t total_size;   /* whole size from Content-Range; 0 unknown */
+};
+
+struct idx_http;
+
+/*
+ * Called once per submitted request, in completion order; `rc` is 0 or a
+ * negative CVL_E* with `err` filled.  The callback may submit more
+ * requests (they join the same run).  `resp` is valid only during the call
+ * (steal resp->body with strbuf_detach to keep it).
+ */
+typedef void (*idx_http_done_fn)(const struct idx_request *req,
+				 struct idx_response *resp, int rc,
+				 const struct cvl_error *err, void *data);
+
+int idx_http_new(struct idx_http **out, const struct idx_http_opts *opts,
+		 struct cvl_error *err) WARN_UNUSED_RESULT;
+void idx_http_free(struct idx_http *h);
+/* Queue a request (copied); nothing is sent until idx_http_run(). */
+void idx_http_submit(struct idx_http *h, const struct idx_request *req,
+		     idx_http_done_fn done, void *data);
+/* Run until every submitted request (including those submitted from
+ * callbacks) has completed.  Returns 0, or an error only for a failure of
+ * the machinery itself (per-request errors go to the callbacks). */
+int idx_http_run(struct idx_http *h, struct cvl_error *err) WARN_UNUSED_RESULT;
+
+struct idx_http_stats {
+	size_t requests;    /* sent over the network */
+	size_t cache_hits;  /* answered from the cache without a request */
+	size_t revalidated; /* 304 answers */
+	size_t retries;
+	uint64_t bytes;     /* body bytes received */
+};
+void idx_http_get_stats(const struct idx_http *h, struct idx_http_stats *out);
+
+/* ======================================================================
+ * The client: indexes, strategy, batches for the resolver (client.c,
+ * metadata.c).  Owned by the client engineer.
+ * ====================================================================== */
+
+#endif
