@@ -514,35 +514,87 @@ static bool specifier_equal(const struct pep_specifier *a,
 }
 
 /*
+ * A total order consistent with specifier_equal(): clauses that are equal
+ * compare 0.
+ */
+static int canon_cmp(const struct pep_specifier *a,
+		     const struct pep_specifier *b)
+{
+	int r;
+
+	if (a->op != b->op)
+		return a->op < b->op ? -1 : 1;
+	if (a->wildcard != b->wildcard)
+		return a->wildcard ? 1 : -1;
+	if (a->op == PEP_OP_ARBITRARY || a->wildcard) {
+		r = strcmp(a->text ? a->text : "", b->text ? b->text : "");
+		return (r > 0) - (r < 0);
+	}
+	r = pep_version_cmp(&a->version, &b->version);
+	if (r || a->op != PEP_OP_COMPATIBLE)
+		return r;
+	if (a->version.nrelease != b->version.nrelease)
+		return a->version.nrelease < b->version.nrelease ? -1 : 1;
+	return 0;
+}
+
+/* Stable merge sort of clause indexes (no global context, n log n). */
+static void sort_idx(const struct pep_specset *set, size_t *idx, size_t *tmp,
+		     size_t n, bool canonical)
+{
+	size_t mid = n / 2, i = 0, j = mid, k = 0;
+
+	if (n < 2)
+		return;
+	sort_idx(set, idx, tmp, mid, canonical);
+	sort_idx(set, idx + mid, tmp, n - mid, canonical);
+	while (i < mid && j < n) {
+		const struct pep_specifier *a = &set->items[idx[i]];
+		const struct pep_specifier *b = &set->items[idx[j]];
+		int r = canonical ? canon_cmp(a, b) : concat_cmp(a, b);
+
+		tmp[k++] = r <= 0 ? idx[i++] : idx[j++];
+	}
+	while (i < mid)
+		tmp[k++] = idx[i++];
+	while (j < n)
+		tmp[k++] = idx[j++];
+	memcpy(idx, tmp, n * sizeof(*idx));
+}
+
+/*
  * The canonical clause order: sorted by string, equal clauses once (the
- * first in sort order is kept).  Returns the count written to idx.
+ * first in string order is kept, as packaging's dict.fromkeys() does).
+ * Returns the count written to idx.
  */
 static size_t canonical_order(const struct pep_specset *set, size_t *idx)
 {
-	size_t i, j, n = 0;
+	size_t n = set->nr, i, out = 0;
+	size_t *tmp, *by_canon;
+	bool *keep;
 
-	/* Sets are small: a stable insertion sort, and no global context. */
-	for (i = 0; i < set->nr; i++) {
-		size_t cur = i;
-
-		for (j = i; j > 0; j--) {
-			if (concat_cmp(&set->items[idx[j - 1]],
-				       &set->items[cur]) <= 0)
-				break;
-			idx[j] = idx[j - 1];
-		}
-		idx[j] = cur;
-	}
-	for (i = 0; i < set->nr; i++) {
-		bool dup = false;
-
-		for (j = 0; j < n && !dup; j++)
-			dup = specifier_equal(&set->items[idx[j]],
-					      &set->items[idx[i]]);
-		if (!dup)
-			idx[n++] = idx[i];
-	}
-	return n;
+	for (i = 0; i < n; i++)
+		idx[i] = i;
+	if (n < 2)
+		return n;
+	tmp = xmalloc(n * sizeof(*tmp));
+	by_canon = xmalloc(n * sizeof(*by_canon));
+	keep = xcalloc(n, sizeof(*keep));
+	sort_idx(set, idx, tmp, n, false);
+	/* stable: within a group of equal clauses, string order remains */
+	memcpy(by_canon, idx, n * sizeof(*idx));
+	sort_idx(set, by_canon, tmp, n, true);
+	for (i = 0; i < n; i++)
+		if (!i || canon_cmp(&set->items[by_canon[i - 1]],
+				    &set->items[by_canon[i]]))
+			keep[by_canon[i]] = true;
+	for (i = 0; i < n; i++)
+		if (keep[idx[i]])
+			idx[out++] = idx[i];
+	free(tmp);
+	free(by_canon);
+	free(keep);
+	return out;
 }
 
 void pep_specset_format(const struct pep_specset *set, struct strbuf *out)
@@ -754,9 +806,14 @@ enum pt_kind {
 	PT_AFTER_POSTS,
 };
 
+/*
+ * A point on the version line.  `v` (NULL for the infinities) belongs to
+ * a clause of the set or to the pool of the computation, so points and
+ * intervals are copied by value.
+ */
 struct point {
 	enum pt_kind kind;
-	struct pep_version v; /* owned; unused for infinities */
+	const struct pep_version *v;
 };
 
 struct bound {
@@ -773,22 +830,35 @@ struct ranges {
 	size_t nr, alloc;
 };
 
-static void point_copy(struct point *dst, const struct point *src)
+/* Versions made up during one computation, released together. */
+struct vpool {
+	struct pep_version **v;
+	size_t nr, alloc;
+};
+
+static struct pep_version *pool_new(struct vpool *pool)
 {
-	dst->kind = src->kind;
-	memset(&dst->v, 0, sizeof(dst->v));
-	if (src->kind != PT_NEG_INF && src->kind != PT_POS_INF)
-		pep_version_copy(&dst->v, &src->v);
+	struct pep_version *v = xcalloc(1, sizeof(*v));
+
+	ALLOC_GROW(pool->v, pool->nr + 1, pool->alloc);
+	pool->v[pool->nr++] = v;
+	return v;
+}
+
+static void pool_release(struct vpool *pool)
+{
+	size_t i;
+
+	for (i = 0; i < pool->nr; i++) {
+		pep_version_release(pool->v[i]);
+		free(pool->v[i]);
+	}
+	free(pool->v);
+	memset(pool, 0, sizeof(*pool));
 }
 
 static void ranges_release(struct ranges *r)
 {
-	size_t i;
-
-	for (i = 0; i < r->nr; i++) {
-		pep_version_release(&r->iv[i].lo.p.v);
-		pep_version_release(&r->iv[i].hi.p.v);
-	}
 	free(r->iv);
 	memset(r, 0, sizeof(*r));
 }
@@ -799,9 +869,12 @@ static struct interval *ranges_push(struct ranges *r)
 
 	ALLOC_GROW(r->iv, r->nr + 1, r->alloc);
 	iv = &r->iv[r->nr++];
-	memset(iv, 0, sizeof(*iv));
 	iv->lo.p.kind = PT_NEG_INF;
+	iv->lo.p.v = NULL;
+	iv->lo.incl = false;
 	iv->hi.p.kind = PT_POS_INF;
+	iv->hi.p.v = NULL;
+	iv->hi.incl = false;
 	return iv;
 }
 
@@ -887,19 +960,22 @@ static void build_version(struct pep_version *out, const struct pep_version *V,
 	strbuf_release(&sb);
 }
 
-static void set_exact(struct bound *b, const struct pep_version *v, bool incl)
+static const struct pep_version *pool_build(struct vpool *pool,
+					    const struct pep_version *V,
+					    size_t nrel, bool inc_last,
+					    int pre, int post, int dev)
 {
-	b->p.kind = PT_EXACT;
-	pep_version_copy(&b->p.v, v);
-	b->incl = incl;
+	struct pep_version *v = pool_new(pool);
+
+	build_version(v, V, nrel, inc_last, pre, post, dev);
+	return v;
 }
 
-static void set_boundary(struct bound *b, enum pt_kind kind,
-			 const struct pep_version *v, bool incl)
+static void set_point(struct bound *b, enum pt_kind kind,
+		      const struct pep_version *v, bool incl)
 {
 	b->p.kind = kind;
-	/* Boundaries never carry a local label. */
-	build_version(&b->p.v, v, v->nrelease, false, KEEP, KEEP, KEEP);
+	b->p.v = v;
 	b->incl = incl;
 }
 
@@ -915,7 +991,7 @@ static int cmp_group(const struct pep_version *a, const struct pep_version *b)
 	return 0;
 }
 
-/* Order of two finite points (see the top of this file). */
+/* Order of two points (see the top of this file). */
 static int point_cmp(const struct point *a, const struct point *b)
 {
 	int r;
@@ -925,25 +1001,25 @@ static int point_cmp(const struct point *a, const struct point *b)
 	if (a->kind == PT_POS_INF || b->kind == PT_POS_INF)
 		return (a->kind == PT_POS_INF) - (b->kind == PT_POS_INF);
 	if (a->kind == PT_EXACT && b->kind == PT_EXACT)
-		return pep_version_cmp(&a->v, &b->v);
+		return pep_version_cmp(a->v, b->v);
 	if (b->kind == PT_EXACT)
 		return -point_cmp(b, a);
 	/* now b is a boundary */
-	r = pep__version_cmp_base(&a->v, &b->v);
+	r = pep__version_cmp_base(a->v, b->v);
 	if (r)
 		return r;
 	if (b->kind == PT_AFTER_LOCALS) {
 		if (a->kind == PT_AFTER_POSTS)
-			return cmp_group(&b->v, &a->v) <= 0 ? 1 : -1;
-		r = pep_version_cmp_public(&a->v, &b->v);
+			return cmp_group(b->v, a->v) <= 0 ? 1 : -1;
+		r = pep_version_cmp_public(a->v, b->v);
 		if (a->kind == PT_AFTER_LOCALS)
 			return r;
 		return r > 0 ? 1 : -1; /* exact at or below V's locals */
 	}
 	/* b is AFTER_POSTS */
 	if (a->kind == PT_AFTER_POSTS)
-		return cmp_group(&a->v, &b->v);
-	return cmp_group(&a->v, &b->v) <= 0 ? -1 : 1;
+		return cmp_group(a->v, b->v);
+	return cmp_group(a->v, b->v) <= 0 ? -1 : 1;
 }
 
 /* packaging's Python equality of two bound points (mixed kinds differ). */
@@ -953,7 +1029,7 @@ static bool point_same(const struct point *a, const struct point *b)
 		return false;
 	if (a->kind == PT_NEG_INF || a->kind == PT_POS_INF)
 		return true;
-	return !pep_version_cmp(&a->v, &b->v);
+	return !pep_version_cmp(a->v, b->v);
 }
 
 static int lower_cmp(const struct bound *a, const struct bound *b)
@@ -991,14 +1067,14 @@ static bool is_min_version(const struct pep_version *v)
 
 static bool range_is_empty(const struct bound *lo, const struct bound *hi)
 {
-	if (hi->p.kind == PT_EXACT && !hi->incl && is_min_version(&hi->p.v))
+	if (hi->p.kind == PT_EXACT && !hi->incl && is_min_version(hi->p.v))
 		return true;
 	if (lo->p.kind == PT_NEG_INF || hi->p.kind == PT_POS_INF)
 		return false;
 	if (hi->p.kind == PT_EXACT &&
 	    (lo->p.kind == PT_AFTER_LOCALS ||
 	     (lo->p.kind == PT_AFTER_POSTS &&
-	      lo->p.v.pre_kind != PEP_PRE_NONE))) {
+	      lo->p.v->pre_kind != PEP_PRE_NONE))) {
 		/*
 		 * The smallest real version above the boundary: after
 		 * AFTER_LOCALS(V) comes V.devN+1 or V.postN+1.dev0; after
@@ -1006,7 +1082,7 @@ static bool range_is_empty(const struct bound *lo, const struct bound *hi)
 		 * a final release there is none: 1.0.0.0...1 goes on.)
 		 */
 		struct pep_version succ = PEP_VERSION_INIT;
-		const struct pep_version *V = &lo->p.v;
+		const struct pep_version *V = lo->p.v;
 		int r;
 
 		if (lo->p.kind == PT_AFTER_POSTS)
@@ -1018,7 +1094,7 @@ static bool range_is_empty(const struct bound *lo, const struct bound *hi)
 		else
 			build_version(&succ, V, V->nrelease, false, KEEP, INC,
 				      ZERO);
-		r = pep_version_cmp(&hi->p.v, &succ);
+		r = pep_version_cmp(hi->p.v, &succ);
 		pep_version_release(&succ);
 		if (!r)
 			return !hi->incl;
@@ -1029,119 +1105,102 @@ static bool range_is_empty(const struct bound *lo, const struct bound *hi)
 	return point_cmp(&lo->p, &hi->p) > 0;
 }
 
-/* Add [lo, hi] to r unless empty (with packaging's canonical lower). */
-static void push_canonical(struct ranges *r, struct interval *tmp)
+/* Add iv to r unless empty (with packaging's canonical lower bound). */
+static void push_canonical(struct ranges *r, struct interval *iv)
 {
-	struct interval *iv;
-
-	if (tmp->lo.p.kind == PT_EXACT && tmp->lo.incl &&
-	    is_min_version(&tmp->lo.p.v)) {
-		pep_version_release(&tmp->lo.p.v);
-		tmp->lo.p.kind = PT_NEG_INF;
-		tmp->lo.incl = false;
-	}
-	if (range_is_empty(&tmp->lo, &tmp->hi)) {
-		pep_version_release(&tmp->lo.p.v);
-		pep_version_release(&tmp->hi.p.v);
-		return;
-	}
-	iv = ranges_push(r);
-	*iv = *tmp;
+	if (iv->lo.p.kind == PT_EXACT && iv->lo.incl &&
+	    is_min_version(iv->lo.p.v))
+		set_point(&iv->lo, PT_NEG_INF, NULL, false);
+	if (!range_is_empty(&iv->lo, &iv->hi))
+		*ranges_push(r) = *iv;
 }
 
 /* The ranges one clause admits ('===' admits everything here). */
-static void clause_ranges(const struct pep_specifier *spec, struct ranges *r)
+static void clause_ranges(const struct pep_specifier *spec,
+			  struct vpool *pool, struct ranges *r)
 {
 	const struct pep_version *V = &spec->version;
 	struct interval a, b;
 	bool has_local = V->local != NULL;
 
-	memset(&a, 0, sizeof(a));
-	memset(&b, 0, sizeof(b));
-	a.lo.p.kind = b.lo.p.kind = PT_NEG_INF;
-	a.hi.p.kind = b.hi.p.kind = PT_POS_INF;
+	set_point(&a.lo, PT_NEG_INF, NULL, false);
+	set_point(&a.hi, PT_POS_INF, NULL, false);
+	b = a;
 
 	if (spec->op == PEP_OP_ARBITRARY) {
 		push_canonical(r, &a);
 		return;
 	}
 	if (spec->wildcard) {
-		struct pep_version lo = PEP_VERSION_INIT, hi = PEP_VERSION_INIT;
+		/* ==V.* is [V.dev0, V'.dev0) with V' the next prefix */
+		const struct pep_version *lo, *hi;
 
-		build_version(&lo, V, V->nrelease, false, DROP, DROP, ZERO);
-		build_version(&hi, V, V->nrelease, true, DROP, DROP, ZERO);
+		lo = pool_build(pool, V, V->nrelease, false, DROP, DROP, ZERO);
+		hi = pool_build(pool, V, V->nrelease, true, DROP, DROP, ZERO);
 		if (spec->op == PEP_OP_EQ) {
-			set_exact(&a.lo, &lo, true);
-			set_exact(&a.hi, &hi, false);
+			set_point(&a.lo, PT_EXACT, lo, true);
+			set_point(&a.hi, PT_EXACT, hi, false);
 			push_canonical(r, &a);
 		} else {
-			set_exact(&a.hi, &lo, false);
+			set_point(&a.hi, PT_EXACT, lo, false);
 			push_canonical(r, &a);
-			set_exact(&b.lo, &hi, true);
+			set_point(&b.lo, PT_EXACT, hi, true);
 			push_canonical(r, &b);
 		}
-		pep_version_release(&lo);
-		pep_version_release(&hi);
 		return;
 	}
+	/* V has no local label except for == and != (handled below). */
 	switch (spec->op) {
 	case PEP_OP_GE:
-		set_exact(&a.lo, V, true);
+		set_point(&a.lo, PT_EXACT, V, true);
 		break;
 	case PEP_OP_LE:
-		set_boundary(&a.hi, PT_AFTER_LOCALS, V, true);
+		set_point(&a.hi, PT_AFTER_LOCALS, V, true);
 		break;
 	case PEP_OP_GT:
 		if (V->has_post || V->has_dev)
-			set_boundary(&a.lo, PT_AFTER_LOCALS, V, false);
+			set_point(&a.lo, PT_AFTER_LOCALS, V, false);
 		else
-			set_boundary(&a.lo, PT_AFTER_POSTS, V, false);
+			set_point(&a.lo, PT_AFTER_POSTS, V, false);
 		break;
 	case PEP_OP_LT:
 		if (pep_version_is_prerelease(V))
-			set_exact(&a.hi, V, false);
-		else {
-			a.hi.p.kind = PT_EXACT;
-			build_version(&a.hi.p.v, V, V->nrelease, false, KEEP,
-				      KEEP, ZERO);
-		}
-		if (is_min_version(&a.hi.p.v)) {
-			pep_version_release(&a.hi.p.v);
+			set_point(&a.hi, PT_EXACT, V, false);
+		else
+			set_point(&a.hi, PT_EXACT,
+				  pool_build(pool, V, V->nrelease, false, KEEP,
+					     KEEP, ZERO),
+				  false);
+		if (is_min_version(a.hi.p.v))
 			return; /* nothing is below 0.dev0 */
-		}
 		break;
 	case PEP_OP_EQ:
-		set_exact(&a.lo, V, true);
+		set_point(&a.lo, PT_EXACT, V, true);
 		if (has_local)
-			set_exact(&a.hi, V, true);
+			set_point(&a.hi, PT_EXACT, V, true);
 		else
-			set_boundary(&a.hi, PT_AFTER_LOCALS, V, true);
+			set_point(&a.hi, PT_AFTER_LOCALS, V, true);
 		break;
 	case PEP_OP_NE:
-		set_exact(&a.hi, V, false);
+		set_point(&a.hi, PT_EXACT, V, false);
 		push_canonical(r, &a);
 		if (has_local)
-			set_exact(&b.lo, V, false);
+			set_point(&b.lo, PT_EXACT, V, false);
 		else
-			set_boundary(&b.lo, PT_AFTER_LOCALS, V, false);
+			set_point(&b.lo, PT_AFTER_LOCALS, V, false);
 		push_canonical(r, &b);
 		return;
 	case PEP_OP_COMPATIBLE:
-		set_exact(&a.lo, V, true);
-		a.hi.p.kind = PT_EXACT;
-		build_version(&a.hi.p.v, V, V->nrelease - 1, true, DROP, DROP,
-			      ZERO);
+		set_point(&a.lo, PT_EXACT, V, true);
+		set_point(&a.hi, PT_EXACT,
+			  pool_build(pool, V, V->nrelease - 1, true, DROP, DROP,
+				     ZERO),
+			  false);
 		break;
 	case PEP_OP_ARBITRARY:
 		break;
 	}
 	push_canonical(r, &a);
-}
-
-static void bound_copy(struct bound *dst, const struct bound *src)
-{
-	point_copy(&dst->p, &src->p);
-	dst->incl = src->incl;
 }
 
 static void ranges_intersect(const struct ranges *a, const struct ranges *b,
@@ -1156,11 +1215,12 @@ static void ranges_intersect(const struct ranges *a, const struct ranges *b,
 			lower_cmp(&y->lo, &x->lo) > 0 ? &y->lo : &x->lo;
 		const struct bound *hi =
 			upper_cmp(&y->hi, &x->hi) < 0 ? &y->hi : &x->hi;
+
 		if (!range_is_empty(lo, hi)) {
 			struct interval *iv = ranges_push(out);
 
-			bound_copy(&iv->lo, lo);
-			bound_copy(&iv->hi, hi);
+			iv->lo = *lo;
+			iv->hi = *hi;
 		}
 		if (upper_cmp(&x->hi, &y->hi) < 0)
 			i++;
@@ -1170,21 +1230,28 @@ static void ranges_intersect(const struct ranges *a, const struct ranges *b,
 }
 
 /* The intersection of every clause's ranges (full range when empty). */
-static void set_ranges(const struct pep_specset *set, struct ranges *out)
+static void set_ranges(const struct pep_specset *set, struct vpool *pool,
+		       struct ranges *out)
 {
+	struct ranges c = { NULL, 0, 0 }, tmp = { NULL, 0, 0 };
 	size_t i;
 
 	memset(out, 0, sizeof(*out));
 	ranges_push(out);
 	for (i = 0; i < set->nr && out->nr; i++) {
-		struct ranges c = { NULL, 0, 0 }, tmp = { NULL, 0, 0 };
-
-		clause_ranges(&set->items[i], &c);
+		c.nr = 0;
+		tmp.nr = 0;
+		clause_ranges(&set->items[i], pool, &c);
 		ranges_intersect(out, &c, &tmp);
-		ranges_release(&c);
-		ranges_release(out);
-		*out = tmp;
+		{
+			struct ranges t = *out;
+
+			*out = tmp;
+			tmp = t;
+		}
 	}
+	ranges_release(&c);
+	ranges_release(&tmp);
 }
 
 static void ranges_complement(const struct ranges *r, struct ranges *out)
@@ -1193,37 +1260,31 @@ static void ranges_complement(const struct ranges *r, struct ranges *out)
 	size_t i;
 
 	memset(out, 0, sizeof(*out));
-	memset(&prev, 0, sizeof(prev));
-	prev.p.kind = PT_NEG_INF;
+	set_point(&prev, PT_NEG_INF, NULL, false);
 	for (i = 0; i < r->nr; i++) {
 		const struct interval *iv = &r->iv[i];
 
 		if (iv->lo.p.kind != PT_NEG_INF) {
 			struct interval *o = ranges_push(out);
 
-			bound_copy(&o->lo, &prev);
-			bound_copy(&o->hi, &iv->lo);
+			o->lo = prev;
+			o->hi = iv->lo;
 			o->hi.incl = !iv->lo.incl;
 		}
-		pep_version_release(&prev.p.v);
-		bound_copy(&prev, &iv->hi);
+		prev = iv->hi;
 		prev.incl = !iv->hi.incl;
 		if (prev.p.kind == PT_POS_INF)
 			break;
 	}
-	if (!r->nr || prev.p.kind != PT_POS_INF) {
-		struct interval *o = ranges_push(out);
-
-		bound_copy(&o->lo, &prev);
-	}
-	pep_version_release(&prev.p.v);
+	if (!r->nr || prev.p.kind != PT_POS_INF)
+		ranges_push(out)->lo = prev;
 }
 
 /* The smallest final (non-pre) release at or above a lower bound. */
 static void lowest_release_at_or_above(const struct point *p,
 				       struct pep_version *out)
 {
-	const struct pep_version *V = &p->v;
+	const struct pep_version *V = p->v;
 
 	if (p->kind == PT_NEG_INF) {
 		if (pep_version_parse(out, "0", 1, NULL))
@@ -1250,23 +1311,21 @@ static bool ranges_prerelease_only(const struct ranges *r)
 	size_t i;
 
 	for (i = 0; i < r->nr; i++) {
-		struct point nearest;
-		int c;
+		struct pep_version nv = PEP_VERSION_INIT;
+		struct point nearest = { PT_EXACT, &nv };
+		bool only;
 
-		nearest.kind = PT_EXACT;
-		memset(&nearest.v, 0, sizeof(nearest.v));
-		lowest_release_at_or_above(&r->iv[i].lo.p, &nearest.v);
-		if (r->iv[i].hi.p.kind == PT_POS_INF) {
-			pep_version_release(&nearest.v);
+		lowest_release_at_or_above(&r->iv[i].lo.p, &nv);
+		if (r->iv[i].hi.p.kind == PT_POS_INF)
+			only = false;
+		else if (point_cmp(&nearest, &r->iv[i].hi.p) < 0)
+			only = false;
+		else
+			only = !(point_same(&nearest, &r->iv[i].hi.p) &&
+				 r->iv[i].hi.incl);
+		pep_version_release(&nv);
+		if (!only)
 			return false;
-		}
-		c = point_cmp(&nearest, &r->iv[i].hi.p);
-		if (c < 0 || (point_same(&nearest, &r->iv[i].hi.p) &&
-			      r->iv[i].hi.incl)) {
-			pep_version_release(&nearest.v);
-			return false;
-		}
-		pep_version_release(&nearest.v);
 	}
 	return true;
 }
@@ -1314,6 +1373,7 @@ static bool arbitrary_unsatisfiable(const struct pep_specset *set,
 bool pep_specset_is_unsatisfiable(const struct pep_specset *set,
 				  enum pep_prereleases prereleases)
 {
+	struct vpool pool = { NULL, 0, 0 };
 	struct ranges r;
 	bool unsat;
 
@@ -1321,44 +1381,48 @@ bool pep_specset_is_unsatisfiable(const struct pep_specset *set,
 		return false;
 	if (prereleases == PEP_PRERELEASES_UNSET)
 		prereleases = set->prereleases;
-	set_ranges(set, &r);
+	set_ranges(set, &pool, &r);
 	unsat = !r.nr;
 	if (!unsat)
 		unsat = arbitrary_unsatisfiable(set, prereleases);
 	if (!unsat && prereleases == PEP_PRERELEASES_NO)
 		unsat = ranges_prerelease_only(&r);
 	ranges_release(&r);
+	pool_release(&pool);
 	return unsat;
 }
 
 bool pep_specset_is_disjoint(const struct pep_specset *a,
 			     const struct pep_specset *b)
 {
+	struct vpool pool = { NULL, 0, 0 };
 	struct ranges ra, rb, both = { NULL, 0, 0 };
 	bool disjoint;
 
 	if (set_has_arbitrary(a) || set_has_arbitrary(b))
 		return false; /* packaging refuses '===' here */
-	set_ranges(a, &ra);
-	set_ranges(b, &rb);
+	set_ranges(a, &pool, &ra);
+	set_ranges(b, &pool, &rb);
 	ranges_intersect(&ra, &rb, &both);
 	disjoint = !both.nr;
 	ranges_release(&ra);
 	ranges_release(&rb);
 	ranges_release(&both);
+	pool_release(&pool);
 	return disjoint;
 }
 
 bool pep_specset_is_subset(const struct pep_specset *a,
 			   const struct pep_specset *b)
 {
+	struct vpool pool = { NULL, 0, 0 };
 	struct ranges ra, rb, notb, rest = { NULL, 0, 0 };
 	bool subset;
 
 	if (set_has_arbitrary(a) || set_has_arbitrary(b))
 		return false; /* packaging refuses '===' here */
-	set_ranges(a, &ra);
-	set_ranges(b, &rb);
+	set_ranges(a, &pool, &ra);
+	set_ranges(b, &pool, &rb);
 	ranges_complement(&rb, &notb);
 	ranges_intersect(&ra, &notb, &rest);
 	subset = !rest.nr;
@@ -1366,6 +1430,7 @@ bool pep_specset_is_subset(const struct pep_specset *a,
 	ranges_release(&rb);
 	ranges_release(&notb);
 	ranges_release(&rest);
+	pool_release(&pool);
 	return subset;
 }
 
