@@ -276,7 +276,6 @@ static int trailing_error(struct pep__vperr *pe, const char *s, size_t end,
 		"a number, or a pre-release, post-release or dev-release label",
 		"a post-release or dev-release label",
 		"a dev-release label",
-		"'+' and a local version label",
 	};
 	char what[32];
 

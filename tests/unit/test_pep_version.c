@@ -119,7 +119,8 @@ START_TEST(test_version_data_order)
 	int lineno = 0, cases = 0;
 
 	ck_assert_msg(f != NULL, "cannot open %s", path);
-	while ((line = next_line(f, buf, sizeof(buf), &lineno))) {
+	for (line = next_line(f, buf, sizeof(buf), &lineno); line;
+	     line = next_line(f, buf, sizeof(buf), &lineno)) {
 		char a[512], op[8], b[512];
 		struct pep_version va = PEP_VERSION_INIT, vb = PEP_VERSION_INIT;
 		int c, back;
@@ -155,7 +156,8 @@ START_TEST(test_version_data_format)
 	int lineno = 0, good = 0, bad = 0;
 
 	ck_assert_msg(f != NULL, "cannot open %s", path);
-	while ((line = next_line(f, buf, sizeof(buf), &lineno))) {
+	for (line = next_line(f, buf, sizeof(buf), &lineno); line;
+	     line = next_line(f, buf, sizeof(buf), &lineno)) {
 		struct pep_version v = PEP_VERSION_INIT;
 		struct cvl_error err = CVL_ERROR_INIT;
 		char *fl[5];
