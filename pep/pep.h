@@ -69,7 +69,10 @@ enum pep_pre_kind {
  * A parsed version.  The layout is owned by pep/version.c; other modules
  * use the functions below.  Typical versions need no heap allocation;
  * pep_version_release() frees whatever was allocated.  A zeroed struct
- * (PEP_VERSION_INIT) is a valid empty version that may be released.
+ * (PEP_VERSION_INIT) is a valid empty version that may be released.  A
+ * version may be moved with memcpy (read its release numbers through
+ * pep_version_segments() then); copies that share storage need
+ * pep_version_copy().
  */
 struct pep_version {
 	struct pep_num epoch;
@@ -92,10 +95,15 @@ struct pep_version {
 #define PEP_VERSION_INIT { { 0, NULL, 0 }, NULL, 0, PEP_PRE_NONE, { 0, NULL, 0 }, false, { 0, NULL, 0 }, false, { 0, NULL, 0 }, NULL, { { 0, NULL, 0 } }, NULL, false, 0 }
 
 /*
- * Parse any form PEP 440 allows: epochs, pre/post/dev releases with every
- * alternative spelling and separator, implicit post ("1.0-1"), local
- * versions, a leading 'v', surrounding whitespace.  `v` must be
- * initialized or released; on failure it is left empty.
+ * Parse any form PEP 440 (and packaging 26) allows: epochs, pre/post/dev
+ * releases with every alternative spelling and separator, implicit post
+ * ("1.0-1"), local versions ('.', '-', '_' normalized to '.'), a leading
+ * 'v', surrounding whitespace (Python's Unicode whitespace).  Letters
+ * match case-insensitively, ASCII only.  Numbers of any size stay exact.
+ * The old contents of `v` are neither read nor freed (release a parsed
+ * version before parsing into it again); on failure it is left empty and
+ * the message says where, e.g.
+ *     invalid version '1.0+' at column 5: expected local version label after '+'
  */
 int pep_version_parse(struct pep_version *v, const char *s, size_t len,
 		      struct cvl_error *err) WARN_UNUSED_RESULT;
@@ -116,7 +124,11 @@ pep_version_segments(const struct pep_version *v)
 		       : v->release_inline;
 }
 
-/* Total PEP 440 order: <0, 0, >0. */
+/*
+ * Total PEP 440 order: <0, 0, >0.  Trailing zeros of the release do not
+ * count (1.0 == 1.0.0); local labels compare numeric parts as numbers,
+ * above alphanumeric ones, then by length.
+ */
 int pep_version_cmp(const struct pep_version *a, const struct pep_version *b);
 /* Same, ignoring local labels. */
 int pep_version_cmp_public(const struct pep_version *a,
@@ -166,11 +178,17 @@ enum pep_prereleases {
 struct pep_specifier {
 	enum pep_op op;
 	bool wildcard;              /* ==1.2.*, !=1.2.* */
-	struct pep_version version; /* unused for === */
+	struct pep_version version; /* for ===, set when the text is a version */
 	char *text;                 /* the version part as written, trimmed */
 };
 
-/* One clause ("~=2.0", "== 1.2.*", "===foo"), surrounding whitespace allowed. */
+/*
+ * One clause ("~=2.0", "== 1.2.*", "===foo"), surrounding whitespace
+ * allowed.  `spec` is overwritten (not read); release it after success.
+ * Errors name the problem and where, e.g.
+ *     expected version after '>=' at column 3 in '>='
+ *     local version label not allowed with '>=' at column 6 in '>=1.0+local'
+ */
 int pep_specifier_parse(struct pep_specifier *spec, const char *s, size_t len,
 			struct cvl_error *err) WARN_UNUSED_RESULT;
 void pep_specifier_release(struct pep_specifier *spec);
@@ -196,7 +214,11 @@ struct pep_specset {
 
 #define PEP_SPECSET_INIT { NULL, 0, 0, PEP_PRERELEASES_UNSET }
 
-/* "" is the empty set (matches everything). */
+/*
+ * "" is the empty set (matches everything); empty clauses (">=1.0,,<2,")
+ * are skipped as packaging does.  `set` must be initialized: its old
+ * clauses are released.  Error columns count in the whole string.
+ */
 int pep_specset_parse(struct pep_specset *set, const char *s, size_t len,
 		      struct cvl_error *err) WARN_UNUSED_RESULT;
 void pep_specset_release(struct pep_specset *set);
@@ -214,7 +236,11 @@ bool pep_specset_admits_prereleases(const struct pep_specset *set);
 bool pep_specset_contains(const struct pep_specset *set,
 			  const struct pep_version *v,
 			  enum pep_prereleases prereleases, bool installed);
-/* Same on a string: an unparsable version matches only '===' literally. */
+/*
+ * Same on a string, which '===' compares as given (ASCII case-insensitive).
+ * An unparsable string matches only such '===' clauses, or the empty set
+ * (which lets anything through, as in packaging).
+ */
 bool pep_specset_contains_str(const struct pep_specset *set, const char *s,
 			      size_t len, enum pep_prereleases prereleases,
 			      bool installed);
@@ -233,14 +259,28 @@ size_t pep_specset_filter(const struct pep_specset *set,
 			  const char *const *in_str, size_t n,
 			  enum pep_prereleases prereleases, size_t *out_idx);
 
+/*
+ * packaging's SpecifierSet.is_unsatisfiable(): no version can match all
+ * clauses.  `prereleases` (UNSET: the set's own) excluding pre-releases
+ * also makes a set that only pre-releases could match unsatisfiable.
+ */
 bool pep_specset_is_unsatisfiable(const struct pep_specset *set,
 				  enum pep_prereleases prereleases);
+/*
+ * Set relations on the version ranges (pre-release policy not applied).
+ * packaging refuses '===' here; these return false when either set has it.
+ */
 bool pep_specset_is_subset(const struct pep_specset *a,
 			   const struct pep_specset *b);
 bool pep_specset_is_superset(const struct pep_specset *a,
 			     const struct pep_specset *b);
 bool pep_specset_is_disjoint(const struct pep_specset *a,
 			     const struct pep_specset *b);
+/*
+ * packaging's SpecifierSet ==: the same clauses once canonicalized (1.0 ==
+ * 1.0.0 except after '~='; '===' and wildcards as written); the
+ * prereleases settings are ignored.
+ */
 bool pep_specset_equal(const struct pep_specset *a,
 		       const struct pep_specset *b);
 
