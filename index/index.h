@@ -152,18 +152,30 @@ int idx_zip_extract(const struct idx_zip_entry *e, const unsigned char *data,
 
 /* ======================================================================
  * HTTP transport with cache and auth (index/http.c, cache.c, auth.c)
- * Owned by the transport engineer; this is the starting contract.
+ * Owned by the transport engineer.
+ *
+ * Event-driven: submit requests, then idx_http_run() drives one libcurl
+ * multi handle until every request (including those submitted from
+ * callbacks) has completed; each completion calls its callback once.
+ * Nothing here reads the environment: cli/ resolves the cache directory
+ * and the netrc path and passes them in.
  * ====================================================================== */
 
 struct idx_http_opts {
 	size_t concurrency;      /* transfers at once; 0 = default 50 */
 	long connect_timeout_ms; /* 0 = default 10000 */
-	long low_speed_time_s;   /* abort a transfer stalled this long; 0 = 30 */
+	long low_speed_time_s;   /* abort a transfer stalled (< 1 byte/s)
+				  * this long; 0 = default 30 */
 	int retries;             /* on connection errors, 429, 5xx; <0 = default 3 */
+	long retry_base_ms;      /* first backoff (doubles, plus jitter);
+				  * 0 = default 500 */
+	long retry_after_max_s;  /* cap on a server's Retry-After; 0 = 60 */
+	long max_redirs;         /* redirects followed; 0 = default 10 */
 	const char *cache_dir;   /* NULL: no cache */
 	bool offline;            /* never touch the network; a miss is an error */
 	bool refresh;            /* revalidate every cached response */
-	const char *netrc_path;  /* NULL: $NETRC, else ~/.netrc */
+	const char *netrc_path;  /* NULL: no netrc (cli/ resolves $NETRC,
+				  * ~/.netrc); a missing file is not an error */
 	const char *user_agent;  /* NULL: "cvlock/<version>" */
 };
 
@@ -174,34 +186,50 @@ enum idx_cache_policy {
 };
 
 struct idx_request {
-	const char *url;      /* http(s):// or file:// */
+	const char *url;      /* http(s):// or file://; may hold user:pass@ */
 	const char *accept;   /* Accept header, or NULL */
 	int64_t range_start;  /* byte range [start, end]; -1 = whole body; */
 	int64_t range_end;    /* start == -1 && end >= 0: the last `end` bytes */
 	size_t max_size;      /* body cap; 0 = default 64 MiB */
-	enum idx_cache_policy cache;
-	const char *cache_key; /* NULL: derived from the URL (credentials removed) */
+	enum idx_cache_policy cache; /* range requests are never cached */
+	const char *cache_key; /* NULL: derived from the URL (credentials
+				* removed) and the Accept header */
 	void *user;
 };
 
+/* Initialize a request for `url`: whole body, IDX_CACHE_HTTP, no Accept. */
+void idx_request_init(struct idx_request *req, const char *url);
+
 struct idx_response {
-	int status;            /* final HTTP status; 200 for file:// and cache hits */
+	int status;            /* final HTTP status (200 for file:// and cache
+				* hits); 0 when no response came */
 	const char *final_url; /* after redirects (credentials removed) */
-	const char *content_type;
+	const char *content_type; /* or NULL */
 	struct strbuf body;
 	bool from_cache;       /* served without any request */
 	bool revalidated;      /* a conditional request answered 304 */
 	bool range_honoured;   /* a range was asked for and 206 came back */
-	uint64_t total_size;   /* whole size from Content-Range; 0 unknown */
+	uint64_t total_size;   /* whole size from Content-Range (or of the
+				* file:// file); 0 unknown */
 };
 
 struct idx_http;
 
 /*
  * Called once per submitted request, in completion order; `rc` is 0 or a
- * negative CVL_E* with `err` filled.  The callback may submit more
- * requests (they join the same run).  `resp` is valid only during the call
- * (steal resp->body with strbuf_detach to keep it).
+ * negative CVL_E* with `err` filled:
+ *   -CVL_ENOTFOUND  HTTP 404 or 410, or a missing file:// path (the client
+ *                   moves on to the next index); resp->status is set
+ *   -CVL_ETOOBIG    the body exceeded max_size
+ *   -CVL_ENETWORK   anything else: connection errors and other statuses
+ *                   after the retries, a redirect loop, 401/403, an
+ *                   --offline cache miss
+ *   -CVL_EIO        a file:// path that cannot be read
+ * The message names the URL (credentials redacted), the status and the
+ * cause, e.g. "cannot fetch 'https://user:***@host/simple/foo/': HTTP 503
+ * Service Unavailable after 4 attempts".  `resp` is never NULL and valid
+ * only during the call (steal resp->body with strbuf_detach to keep it).
+ * The callback may submit more requests (they join the same run).
  */
 typedef void (*idx_http_done_fn)(const struct idx_request *req,
 				 struct idx_response *resp, int rc,
@@ -210,7 +238,8 @@ typedef void (*idx_http_done_fn)(const struct idx_request *req,
 int idx_http_new(struct idx_http **out, const struct idx_http_opts *opts,
 		 struct cvl_error *err) WARN_UNUSED_RESULT;
 void idx_http_free(struct idx_http *h);
-/* Queue a request (copied); nothing is sent until idx_http_run(). */
+/* Queue a request (copied); nothing is sent and no callback runs until
+ * idx_http_run(). */
 void idx_http_submit(struct idx_http *h, const struct idx_request *req,
 		     idx_http_done_fn done, void *data);
 /* Run until every submitted request (including those submitted from
@@ -219,13 +248,111 @@ void idx_http_submit(struct idx_http *h, const struct idx_request *req,
 int idx_http_run(struct idx_http *h, struct cvl_error *err) WARN_UNUSED_RESULT;
 
 struct idx_http_stats {
-	size_t requests;    /* sent over the network */
+	size_t requests;    /* sent over the network (each attempt counts) */
 	size_t cache_hits;  /* answered from the cache without a request */
 	size_t revalidated; /* 304 answers */
 	size_t retries;
+	size_t pending;     /* submitted and not completed yet */
+	size_t completed;   /* callbacks called */
 	uint64_t bytes;     /* body bytes received */
 };
 void idx_http_get_stats(const struct idx_http *h, struct idx_http_stats *out);
+
+/*
+ * Progress: called from inside idx_http_run() at most every `interval_ms`
+ * (and never when no transfer is running), for a progress line.
+ */
+typedef void (*idx_http_progress_fn)(const struct idx_http_stats *st,
+				     void *data);
+void idx_http_set_progress(struct idx_http *h, idx_http_progress_fn fn,
+			   void *data, long interval_ms);
+
+/* The transport's cache (its dir is NULL when the cache is off). */
+struct idx_cache *idx_http_cache(struct idx_http *h);
+
+/* ---- the on-disk cache (index/cache.c) ----------------------------------
+ *
+ * Layout: <dir>/http-v1/<2 hex>/<sha256 of the key> holding a versioned
+ * header (URL without credentials, status, validators, freshness, content
+ * type, final URL, body length) and the body.  Every write goes to a
+ * temporary file (O_EXCL, random suffix) in the same directory and is
+ * renamed into place; a reader checks the header and the length, and a
+ * torn or corrupt entry counts as a miss and is removed.  Safe between
+ * processes.
+ */
+struct idx_cache {
+	char *dir; /* NULL: disabled (get misses, put does nothing) */
+};
+
+#define IDX_CACHE_INIT { NULL }
+
+/* dir may be NULL (disabled); it is created on the first write. */
+void idx_cache_init(struct idx_cache *c, const char *dir);
+void idx_cache_release(struct idx_cache *c);
+
+/*
+ * Immutable content by key (IDX_CACHE_FOREVER), e.g. the METADATA of an
+ * artifact keyed by "metadata:sha256:<hex>".  get returns 1 with the bytes
+ * in `out` (appended), 0 on a miss, <0 on an error (never for a corrupt
+ * entry: that is a miss).  put replaces atomically.
+ */
+int idx_cache_get(struct idx_cache *c, const char *key, struct strbuf *out,
+		  struct cvl_error *err) WARN_UNUSED_RESULT;
+int idx_cache_put(struct idx_cache *c, const char *key, const void *data,
+		  size_t len, struct cvl_error *err) WARN_UNUSED_RESULT;
+
+struct idx_cache_prune_stats {
+	size_t kept, removed;
+	uint64_t bytes_kept, bytes_removed;
+};
+/* Remove everything under the cache directory that cvlock wrote. */
+int idx_cache_clean(const char *dir, struct idx_cache_prune_stats *st,
+		    struct cvl_error *err) WARN_UNUSED_RESULT;
+/*
+ * Remove temporary files, unreadable or corrupt entries, entries of other
+ * format versions, and entries not used (read or written) for `max_age_s`
+ * seconds (< 0: keep by age).  `now` is the current time (Unix seconds).
+ */
+int idx_cache_prune(const char *dir, int64_t max_age_s, int64_t now,
+		    struct idx_cache_prune_stats *st,
+		    struct cvl_error *err) WARN_UNUSED_RESULT;
+
+/*
+ * The cache directory: `opt` (--cache-dir) > `env_cache_dir`
+ * (CVLOCK_CACHE_DIR) > `xdg_cache_home`/cvlock > `home`/.cache/cvlock.
+ * Empty strings count as unset.  Returns a new string, or NULL when none
+ * is known.
+ */
+char *idx_cache_dir_resolve(const char *opt, const char *env_cache_dir,
+			    const char *xdg_cache_home, const char *home);
+
+/* ---- credentials (index/auth.c) -------------------------------------- */
+
+struct idx_netrc_entry {
+	char *machine; /* NULL for the "default" entry */
+	char *login;   /* or NULL */
+	char *password; /* or NULL */
+};
+
+struct idx_netrc {
+	struct idx_netrc_entry *entries;
+	size_t nr, alloc;
+};
+
+#define IDX_NETRC_INIT { NULL, 0, 0 }
+
+/*
+ * Parse netrc text (Python's netrc basics: whitespace-separated tokens,
+ * double-quoted tokens with backslash escapes, # comments at the start of a
+ * token, `machine`/`default`/`login`/`password`/`account`, `macdef`
+ * skipped up to an empty line).  `file` names the source in errors.
+ */
+int idx_netrc_parse(struct idx_netrc *n, const char *text, size_t len,
+		    const char *file, struct cvl_error *err) WARN_UNUSED_RESULT;
+/* The entry for `host` (case-insensitive), else the default, else NULL. */
+const struct idx_netrc_entry *idx_netrc_lookup(const struct idx_netrc *n,
+					       const char *host);
+void idx_netrc_release(struct idx_netrc *n);
 
 /* ======================================================================
  * The client: indexes, strategy, batches for the resolver (client.c,
