@@ -359,4 +359,149 @@ void idx_netrc_release(struct idx_netrc *n);
  * metadata.c).  Owned by the client engineer.
  * ====================================================================== */
 
+/*
+ * Where a project's files come from:
+ *   - the index URL (PEP 503/691 "simple" root; http(s):// or file://) and
+ *     the extra index URLs, in that order: a project page is
+ *     <index URL>/<canonical name>/ (a trailing '/' is added to the index
+ *     URL when missing).  404 (or a missing directory for file://) means
+ *     "not on this index".
+ *   - find-links: local directories (scanned for distribution files) and
+ *     URLs of flat listings (HTML, every anchor of any project); always
+ *     merged in, whatever the strategy.
+ *
+ * Strategy (defence against dependency confusion):
+ *   first-index        a project's files come only from the first index
+ *                      that has the project (the default)
+ *   unsafe-best-match  the union of every index that has it
+ */
+enum idx_strategy {
+	IDX_STRATEGY_FIRST_INDEX,
+	IDX_STRATEGY_UNSAFE_BEST_MATCH,
+};
+
+/* "first-index" / "unsafe-best-match"; and back (false for an unknown name). */
+const char *idx_strategy_name(enum idx_strategy s);
+bool idx_strategy_parse(const char *s, size_t len, enum idx_strategy *out);
+
+#define IDX_DEFAULT_INDEX_URL "https://pypi.org/simple/"
+
+/*
+ * The Accept header of project pages: PEP 691 JSON preferred, HTML
+ * accepted.  Responses are parsed by their Content-Type (JSON when it is
+ * application/vnd.pypi.simple.v1+json or application/json, else HTML).
+ */
+#define IDX_PAGE_ACCEPT                                                        \
+	"application/vnd.pypi.simple.v1+json, "                                \
+	"application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01"
+
+/*
+ * Client options (filled by cli/index_options.c from the command line,
+ * the environment and [tool.cvlock]).  The strvecs are owned; the other
+ * strings are borrowed and must outlive the client.
+ */
+struct idx_client_opts {
+	const char *index_url;          /* NULL: IDX_DEFAULT_INDEX_URL */
+	bool no_index;                  /* ignore index_url and extras */
+	struct strvec extra_index_urls; /* in priority order */
+	struct strvec find_links;       /* directories, file:// or http(s):// URLs */
+	enum idx_strategy strategy;
+	struct idx_http_opts http;      /* concurrency, cache, offline, ... */
+};
+
+void idx_client_opts_init(struct idx_client_opts *o);
+void idx_client_opts_release(struct idx_client_opts *o);
+
+struct idx_client;
+
+int idx_client_new(struct idx_client **out, const struct idx_client_opts *opts,
+		   struct cvl_error *err) WARN_UNUSED_RESULT;
+void idx_client_free(struct idx_client *c);
+
+/*
+ * The merged page of one project, or an error for it: rc is 0, or e.g.
+ *     -CVL_ENOTFOUND  project 'foo' was not found in any index
+ *     -CVL_ENETWORK   (URL, status and cause in err)
+ *     -CVL_EINVAL     a malformed page (its URL in err)
+ * `page` holds the files of every source that contributed (first-index:
+ * the first index that has the project, plus find-links), in source order,
+ * only files of this project; page->url is the URL of the first source.
+ * The page belongs to the callee: keep it by moving the struct
+ * (`mine = *page; *page = (struct idx_page)IDX_PAGE_INIT;`), otherwise it
+ * is released after the call.
+ */
+typedef void (*idx_page_fn)(const char *name, struct idx_page *page, int rc,
+			    const struct cvl_error *err, void *data);
+
+/*
+ * Queue the pages of `n` project names (any spelling; canonicalized).
+ * Nothing is fetched until idx_client_run(); callbacks come in completion
+ * order, one per name, and may queue more work (it joins the same run).
+ * A name asked for twice in one client is fetched once and reported to
+ * each caller.
+ */
+void idx_client_fetch_pages(struct idx_client *c, const char *const *names,
+			    size_t n, idx_page_fn cb, void *data);
+
+/*
+ * The core metadata of one file, or an error for it: rc is 0, or e.g.
+ *     -CVL_EHASH         metadata of 'foo-1.0-py3-none-any.whl' does not
+ *                        match its sha256 (expected ..., got ...)
+ *     -CVL_EUNSUPPORTED  sdist 'foo-1.0.tar.gz' needs a build to know its
+ *                        dependencies (building sdists is not supported yet)
+ *     -CVL_ENETWORK, -CVL_EINVAL
+ * `md` belongs to the callee as `page` above (move it and reset it to
+ * PEP_METADATA_INIT to keep it).  Its name and version were checked
+ * against the file's.
+ */
+typedef void (*idx_metadata_fn)(const struct idx_file *file,
+				struct pep_metadata *md, int rc,
+				const struct cvl_error *err, void *data);
+
+/*
+ * Queue the metadata of `n` files (from pages of this client, or any
+ * struct idx_file with at least filename, url, kind, name and version_str
+ * set).  The files must stay valid until their callbacks have run; the
+ * callback gets the same pointer back.
+ */
+void idx_client_fetch_metadata(struct idx_client *c,
+			       const struct idx_file *const *files, size_t n,
+			       idx_metadata_fn cb, void *data);
+
+/* Run until all queued work (including work queued from callbacks) is done. */
+int idx_client_run(struct idx_client *c, struct cvl_error *err)
+	WARN_UNUSED_RESULT;
+
+/* Counts for a progress line (cli/ prints it; index/ never does). */
+struct idx_progress {
+	size_t pages_done, pages_total;
+	size_t metadata_done, metadata_total;
+	struct idx_http_stats http;
+};
+
+/*
+ * Called after each page or metadata result (before its callback); a
+ * cheap callback, as it runs often.  NULL disables.
+ */
+typedef void (*idx_progress_fn)(const struct idx_progress *p, void *data);
+void idx_client_set_progress(struct idx_client *c, idx_progress_fn fn,
+			     void *data);
+void idx_client_get_progress(const struct idx_client *c,
+			     struct idx_progress *out);
+
+/*
+ * The metadata of one artifact through an HTTP handle (index/metadata.c),
+ * in this order: the PEP 658/714 `<url>.metadata` file when advertised
+ * (its hash checked); for wheels, range requests for the zip's end
+ * records, central directory and *.dist-info/METADATA (a full download
+ * when the server ignores Range); for sdists, PKG-INFO from the archive
+ * when Metadata-Version >= 2.2 and Requires-Dist is not dynamic.  The
+ * extracted METADATA is cached forever under the artifact's hash (the
+ * metadata file's hash when advertised, so the wheels of a release that
+ * share it share one entry).  `cb` is called exactly once, from inside
+ * idx_http_run().  `file` must stay valid until then.
+ */
+void idx_metadata_fetch(struct idx_http *h, const struct idx_file *file,
+			idx_metadata_fn cb, void *data);
+
 #endif
