@@ -74,6 +74,64 @@ void cvl_warnf(const char *fmt, ...) CVL_PRINTF(1, 2);
 /* Exit status for a negative CVL_E* code. */
 int cvl_exit_status(int code);
 
+/* ---- the index option group (cli/index_options.c) ----------------------
+ *
+ * Options shared by every command that talks to package indexes.  A
+ * command appends cvl_index_options to its own table (cvl_options_with_index)
+ * and passes the ids >= CVL_INDEX_OPT_BASE to cvl_index_opts_option().
+ * Precedence, per setting: command line > environment (CVLOCK_INDEX_URL,
+ * CVLOCK_EXTRA_INDEX_URL space-separated, CVLOCK_CACHE_DIR,
+ * CVLOCK_CONCURRENCY, CVLOCK_HTTP_TIMEOUT, NETRC) > the project's
+ * [tool.cvlock] / requirements-file settings > defaults.  A list given on
+ * the command line replaces the environment's and the project's.
+ */
+struct idx_client_opts;
+struct pep_inputs;
+
+#define CVL_INDEX_OPT_BASE 1000
+
+extern const struct cvl_option cvl_index_options[];
+extern const size_t cvl_nindex_options;
+
+struct cvl_index_opts {
+	/* from the command line; NULL / empty / -1 when not given */
+	const char *index_url;
+	struct strvec extra_index_urls;
+	struct strvec find_links;
+	bool no_index;
+	const char *strategy;
+	const char *cache_dir;
+	bool no_cache, offline, refresh;
+	long concurrency;
+	long timeout_s;
+	long retries;
+	/* resolved by cvl_index_opts_finish() (owned) */
+	char *resolved_cache_dir;
+	char *netrc_path;
+};
+
+void cvl_index_opts_init(struct cvl_index_opts *o);
+void cvl_index_opts_release(struct cvl_index_opts *o);
+/* Handle one option of the group; returns 0 or an exit status (printed). */
+int cvl_index_opts_option(struct cvl_index_opts *o, int id, const char *value);
+/*
+ * Fill `out` (initialized by the caller with idx_client_opts_init) from the
+ * command line, the environment, `project` (NULL: none) and defaults.
+ * Strings in `out` are borrowed from `o`, `project` or static storage, so
+ * both must outlive the client.  Returns 0 or an exit status (printed).
+ */
+int cvl_index_opts_finish(struct cvl_index_opts *o,
+			  const struct pep_inputs *project,
+			  struct idx_client_opts *out);
+/* A new table: `own` followed by the group (free() it). */
+struct cvl_option *cvl_options_with_index(const struct cvl_option *own,
+					  size_t nown, size_t *total);
+/*
+ * The cache directory: `opt` (--cache-dir) > CVLOCK_CACHE_DIR >
+ * $XDG_CACHE_HOME/cvlock > ~/.cache/cvlock; NULL when none is known.
+ */
+char *cvl_cache_dir(const char *opt);
+
 /* Subcommands. */
 struct cvl_command {
 	const char *name;
@@ -89,5 +147,6 @@ int cmd_help(int argc, char **argv, struct cvl_ctx *ctx);
 int cmd_version(int argc, char **argv, struct cvl_ctx *ctx);
 int cmd_tags(int argc, char **argv, struct cvl_ctx *ctx);
 int cmd_inputs(int argc, char **argv, struct cvl_ctx *ctx);
+int cmd_cache(int argc, char **argv, struct cvl_ctx *ctx);
 
 #endif
