@@ -66,7 +66,22 @@ test_cmp() {
 	diff -u "$1" "$2"
 }
 
+# test_atexit CMD: run CMD (e.g. stop a server) when the script ends, from
+# test_done or on any other exit.
+test_atexit_cmds=
+test_atexit() {
+	test_atexit_cmds="$test_atexit_cmds
+$1"
+}
+test_run_atexit() {
+	cmds=$test_atexit_cmds
+	test_atexit_cmds=
+	eval "$cmds"
+}
+trap 'test_run_atexit' EXIT
+
 test_done() {
+	test_run_atexit
 	echo "1..$test_count"
 	echo "$test_passed passed, $test_failed failed"
 	if [ "$test_failed" -eq 0 ]; then
