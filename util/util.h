@@ -214,6 +214,73 @@ void arena_release(struct arena *a);
 /* Write the lowercase hex SHA-256 of `len` bytes at `data` and a NUL to `out`. */
 void sha256_hex(const void *data, size_t len, char out[65]);
 
+/* ---- URLs (util/url.c, RFC 3986) --------------------------------------- */
+
+/*
+ * The parts of a URL as slices into it (RFC 3986 appendix B, with the
+ * authority split at the last '@' and the port after the last ':').  The
+ * has_* flags tell an empty part from a missing one ("a?" has an empty
+ * query).  The scheme is recognized only when it is syntactically one.
+ */
+struct url_parts {
+	struct cvl_str scheme;   /* without the ':' */
+	struct cvl_str userinfo; /* "user:password", without the '@' */
+	struct cvl_str host;     /* "[::1]" keeps its brackets */
+	struct cvl_str port;
+	struct cvl_str path;
+	struct cvl_str query;    /* without the '?' */
+	struct cvl_str fragment; /* without the '#' */
+	bool has_scheme, has_authority, has_userinfo, has_port;
+	bool has_query, has_fragment;
+};
+
+void url_split(const char *url, size_t len, struct url_parts *out);
+/* Has a scheme ("https:", "file:"). */
+bool url_is_absolute(const char *url);
+/*
+ * Append to `out` the RFC 3986 (section 5.2, strict) resolution of the
+ * reference `ref` against the absolute URL `base`: dot segments removed,
+ * percent-encoding and case kept as they are.
+ */
+void url_resolve(const char *base, const char *ref, struct strbuf *out);
+/*
+ * Append `url` for messages: a password becomes "***" ("user:***@"), and
+ * so does a lone user part, which is often a token ("***@").
+ */
+void url_redact(const char *url, struct strbuf *out);
+/* Append `url` without its userinfo (cache keys, final URLs). */
+void url_strip_credentials(const char *url, struct strbuf *out);
+/* Append `url` without its fragment. */
+void url_strip_fragment(const char *url, struct strbuf *out);
+/*
+ * Find `key=value` among the '&'-separated fields of a fragment
+ * ("sha256=ab..&egg=x"); the value is a slice of `fragment`.
+ */
+bool url_fragment_get(struct cvl_str fragment, const char *key,
+		      struct cvl_str *value);
+/*
+ * Append the percent-decoded bytes of `s`.  Invalid escapes stay as they
+ * are; a decoded NUL byte is an error.
+ */
+int url_percent_decode(const char *s, size_t len, struct strbuf *out,
+		       struct cvl_error *err) WARN_UNUSED_RESULT;
+/*
+ * file:///abs/path (or file://localhost/..., file:/abs) to the decoded
+ * path, appended to `out`; the query and fragment are dropped.  Other
+ * hosts and relative paths are errors.
+ */
+int url_to_path(const char *url, struct strbuf *out,
+		struct cvl_error *err) WARN_UNUSED_RESULT;
+/*
+ * Append `url` with the bytes that may not appear in a URL (controls,
+ * space, non-ASCII, '"<>\^`{|}') percent-encoded, as browsers and pip
+ * do with the links of a page; '%' is left alone.
+ */
+void url_encode_unsafe(const char *url, size_t len, struct strbuf *out);
+/* An absolute path to a file:// URL, percent-encoding what needs it. */
+int url_from_path(const char *path, struct strbuf *out,
+		  struct cvl_error *err) WARN_UNUSED_RESULT;
+
 /* Last, so that the system headers above are already declared. */
 #include "util/banned.h"
 

@@ -1,0 +1,72 @@
+/*
+ * internal.h - private helpers shared inside index/ (prefix idx__).
+ * One marked section per part; nothing outside index/ includes this.
+ */
+#ifndef CVL_INDEX_INTERNAL_H
+#define CVL_INDEX_INTERNAL_H
+
+#include "index/index.h"
+
+/* ---- page parsers and zip (index/page.c, page_json.c, page_html.c, zip.c) */
+
+/* Bodies larger than this are refused before parsing (the transport caps too). */
+#define IDX_PAGE_MAX_SIZE ((size_t)64 << 20)
+
+/* "sha256" etc. (ASCII case-insensitive) to its algorithm; -1 when unknown. */
+int idx__hash_alg_from_name(const char *name, size_t len);
+const char *idx__hash_alg_name(enum idx_hash_alg alg);
+
+/*
+ * Add a hash given as hex (any case) to a hash array, lowercased, after
+ * checking its length and digits.  A second value for the same algorithm
+ * must be equal.  On error, `err` holds the problem without its context
+ * ("expected 64 hex digits for sha256, got 'abc'").
+ */
+int idx__hash_add(struct idx_hash *hashes, size_t *nhashes,
+		  enum idx_hash_alg alg, const char *hex, size_t len,
+		  struct cvl_error *err) WARN_UNUSED_RESULT;
+
+/*
+ * Start a page: release `page`, canonicalize `name` (NULL: a flat
+ * listing) and keep the base URL.
+ */
+void idx__page_begin(struct idx_page *page, const char *name,
+		     const char *base_url);
+
+/*
+ * Append a file named `filename` at `url` (absolute, kept without its
+ * fragment): kind, canonical name and version from the file name (an
+ * unparsable name, or one of another project than the page's, makes an
+ * IDX_FILE_OTHER), no hashes, unknown size and upload time.  The
+ * returned pointer is valid until the next file is added.
+ */
+struct idx_file *idx__page_add_file(struct idx_page *page,
+				    const char *filename, size_t filename_len,
+				    const char *url, size_t url_len);
+
+/*
+ * The hashes in a URL fragment ("#sha256=..."; pip's algorithms we
+ * know), added to the file's hashes.
+ */
+int idx__file_add_fragment_hashes(struct idx_file *f, struct cvl_str fragment,
+				  struct cvl_error *err) WARN_UNUSED_RESULT;
+
+/*
+ * Fill `err` with "invalid project page '<url redacted>': <detail>" and
+ * return -code.
+ */
+int idx__page_error(struct cvl_error *err, int code, const char *url,
+		    const char *fmt, ...) CVL_PRINTF(4, 5);
+
+/*
+ * ISO 8601 / RFC 3339 date and time ("2024-01-31T12:00:00.123456Z") to
+ * Unix seconds; no zone means UTC.  Returns 0, or -1 when malformed.
+ */
+int idx__parse_iso8601(const char *s, size_t len, int64_t *out);
+
+/* Append `s` for a message: at most 80 bytes, control bytes as \xNN. */
+void idx__msg_quote(struct strbuf *out, const char *s, size_t len);
+
+/* ---- end of page parsers and zip ---------------------------------------- */
+
+#endif
