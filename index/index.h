@@ -428,7 +428,7 @@ void idx_client_free(struct idx_client *c);
  * only files of this project; page->url is the URL of the first source.
  * The page belongs to the callee: keep it by moving the struct
  * (`mine = *page; *page = (struct idx_page)IDX_PAGE_INIT;`), otherwise it
- * is released after the call.
+ * is released after the call.  `page` is NULL when rc != 0.
  */
 typedef void (*idx_page_fn)(const char *name, struct idx_page *page, int rc,
 			    const struct cvl_error *err, void *data);
@@ -451,8 +451,8 @@ void idx_client_fetch_pages(struct idx_client *c, const char *const *names,
  *                        dependencies (building sdists is not supported yet)
  *     -CVL_ENETWORK, -CVL_EINVAL
  * `md` belongs to the callee as `page` above (move it and reset it to
- * PEP_METADATA_INIT to keep it).  Its name and version were checked
- * against the file's.
+ * PEP_METADATA_INIT to keep it); NULL when rc != 0.  Its name and version
+ * were checked against the file's.
  */
 typedef void (*idx_metadata_fn)(const struct idx_file *file,
 				struct pep_metadata *md, int rc,
@@ -498,7 +498,8 @@ void idx_client_get_progress(const struct idx_client *c,
  * when Metadata-Version >= 2.2 and Requires-Dist is not dynamic.  The
  * extracted METADATA is cached forever under the artifact's hash (the
  * metadata file's hash when advertised, so the wheels of a release that
- * share it share one entry).  `cb` is called exactly once, from inside
+ * share it share one entry).  `cb` is called exactly once: before
+ * idx_metadata_fetch() returns on a cache hit, else from inside
  * idx_http_run().  `file` must stay valid until then.
  */
 void idx_metadata_fetch(struct idx_http *h, const struct idx_file *file,

@@ -1,0 +1,985 @@
+/*
+ * client.c - where a project's files come from: the index URL, the extra
+ * index URLs and the find-links sources, combined by the index strategy,
+ * and the batches the resolver asks for (pages of names, metadata of
+ * files), answered through callbacks as results arrive.
+ *
+ * Everything runs inside idx_http_run(): a page job submits one request
+ * per index it needs (one after the other for first-index, all at once
+ * for unsafe-best-match) and waits for the flat listings it needs (each
+ * fetched or scanned once per client).  A finished job goes to a ready
+ * queue that is drained right away when we are inside the transport's
+ * callbacks, or by idx_client_run() otherwise, so no user callback ever
+ * runs inside idx_client_fetch_*() itself.
+ */
+#include "index/internal.h"
+
+#include <dirent.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* ---- options ------------------------------------------------------------ */
+
+const char *idx_strategy_name(enum idx_strategy s)
+{
+	switch (s) {
+	case IDX_STRATEGY_FIRST_INDEX:
+		return "first-index";
+	case IDX_STRATEGY_UNSAFE_BEST_MATCH:
+		return "unsafe-best-match";
+	}
+	return "?";
+}
+
+bool idx_strategy_parse(const char *s, size_t len, enum idx_strategy *out)
+{
+	if (len == 11 && !memcmp(s, "first-index", 11)) {
+		*out = IDX_STRATEGY_FIRST_INDEX;
+		return true;
+	}
+	if (len == 17 && !memcmp(s, "unsafe-best-match", 17)) {
+		*out = IDX_STRATEGY_UNSAFE_BEST_MATCH;
+		return true;
+	}
+	return false;
+}
+
+void idx_client_opts_init(struct idx_client_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	strvec_init(&o->extra_index_urls);
+	strvec_init(&o->find_links);
+	o->strategy = IDX_STRATEGY_FIRST_INDEX;
+	o->http.retries = -1;
+}
+
+void idx_client_opts_release(struct idx_client_opts *o)
+{
+	strvec_clear(&o->extra_index_urls);
+	strvec_clear(&o->find_links);
+}
+
+/* ---- the client's state -------------------------------------------------- */
+
+struct page_job;
+
+struct index_source {
+	char *url;     /* ends with '/'; may hold credentials */
+	bool is_file;  /* file:// : the page is <url><name>/index.html */
+};
+
+/* A find-links source, loaded once and shared by every page job. */
+struct flat_source {
+	char *location;   /* the option as given, for messages */
+	char *url;        /* a listing to fetch, or NULL for a directory */
+	char *dir;        /* a directory to scan, or NULL */
+	bool started, loaded;
+	int rc;
+	struct cvl_error err;
+	struct idx_page page; /* every distribution file of the listing */
+	struct page_job **waiting;
+	size_t nwaiting, alloc_waiting;
+};
+
+struct page_waiter {
+	idx_page_fn cb;
+	void *data;
+};
+
+struct page_job {
+	struct idx_client *client;
+	char *name; /* canonical */
+	struct page_waiter *waiters;
+	size_t nwaiters, alloc_waiters;
+	struct idx_page *pages; /* one per index */
+	bool *found;            /* the index has the project */
+	size_t pending;         /* requests and listings not answered yet */
+	size_t next_index;      /* first-index: the next index to ask */
+	int rc;                 /* the first error */
+	struct cvl_error err;
+	bool queued;            /* in the ready queue */
+};
+
+struct page_req {
+	struct page_job *job;
+	size_t index;
+};
+
+struct flat_req {
+	struct idx_client *client;
+	struct flat_source *src;
+};
+
+struct md_job {
+	struct idx_client *client;
+	const struct idx_file *file;
+	idx_metadata_fn cb;
+	void *data;
+	struct pep_metadata md;
+	int rc;
+	struct cvl_error err;
+};
+
+struct ready_item {
+	struct page_job *page;
+	struct md_job *md;
+};
+
+struct idx_client {
+	struct idx_http *http;
+	enum idx_strategy strategy;
+	struct index_source *indexes;
+	size_t nindexes;
+	struct flat_source *flats;
+	size_t nflats;
+	/* page jobs not finished yet (for sharing a name between callers) */
+	struct page_job **active;
+	size_t nactive, alloc_active;
+	struct ready_item *ready;
+	size_t nready, ready_head, alloc_ready;
+	bool in_http;  /* inside idx_http_run() */
+	bool draining; /* inside drain_ready() */
+	idx_progress_fn progress_fn;
+	void *progress_data;
+	struct idx_progress progress;
+};
+
+/* ---- sources ------------------------------------------------------------- */
+
+static bool has_scheme(const char *url, const char *scheme)
+{
+	size_t n = strlen(scheme);
+
+	return !strncasecmp(url, scheme, n) && url[n] == ':';
+}
+
+/* An absolute version of a local path (it need not exist). */
+static void absolute_path(const char *path, struct strbuf *out)
+{
+	char cwd[4096];
+
+	if (path[0] != '/' && getcwd(cwd, sizeof(cwd))) {
+		strbuf_addstr(out, cwd);
+		if (out->len && out->buf[out->len - 1] != '/')
+			strbuf_addch(out, '/');
+	}
+	strbuf_addstr(out, path);
+}
+
+static int add_index(struct idx_client *c, size_t *alloc, const char *url,
+		     struct cvl_error *err)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct index_source *s;
+
+	if (!*url)
+		return cvl_error_set(err, CVL_EUSAGE, "empty index URL");
+	if (url_is_absolute(url)) {
+		if (!has_scheme(url, "http") && !has_scheme(url, "https") &&
+		    !has_scheme(url, "file")) {
+			url_redact(url, &sb);
+			cvl_error_set(err, CVL_EUSAGE,
+				      "unsupported index URL '%s': expected http://, https:// or file://",
+				      sb.buf);
+			strbuf_release(&sb);
+			return -CVL_EUSAGE;
+		}
+		strbuf_addstr(&sb, url);
+	} else {
+		/* a local directory, as uv allows */
+		struct strbuf abs = STRBUF_INIT;
+		int r;
+
+		absolute_path(url, &abs);
+		r = url_from_path(abs.buf, &sb, err);
+		strbuf_release(&abs);
+		if (r) {
+			strbuf_release(&sb);
+			return r;
+		}
+	}
+	if (sb.buf[sb.len - 1] != '/')
+		strbuf_addch(&sb, '/');
+	ALLOC_GROW(c->indexes, c->nindexes + 1, *alloc);
+	s = &c->indexes[c->nindexes++];
+	s->is_file = has_scheme(sb.buf, "file");
+	s->url = strbuf_detach(&sb, NULL);
+	return 0;
+}
+
+/*
+ * A find-links entry: a directory (a path or a file:// URL naming one) is
+ * scanned; anything else is fetched as a flat HTML listing.
+ */
+static int add_flat(struct idx_client *c, size_t *alloc, const char *loc,
+		    struct cvl_error *err)
+{
+	struct strbuf path = STRBUF_INIT;
+	struct flat_source *s;
+	struct stat st;
+	int r;
+
+	if (!*loc)
+		return cvl_error_set(err, CVL_EUSAGE, "empty find-links location");
+	ALLOC_GROW(c->flats, c->nflats + 1, *alloc);
+	s = &c->flats[c->nflats];
+	memset(s, 0, sizeof(*s));
+	s->page = (struct idx_page)IDX_PAGE_INIT;
+	if (url_is_absolute(loc)) {
+		if (has_scheme(loc, "file")) {
+			r = url_to_path(loc, &path, err);
+			if (r) {
+				strbuf_release(&path);
+				return r;
+			}
+		} else if (!has_scheme(loc, "http") && !has_scheme(loc, "https")) {
+			struct strbuf sb = STRBUF_INIT;
+
+			url_redact(loc, &sb);
+			cvl_error_set(err, CVL_EUSAGE,
+				      "unsupported find-links URL '%s': expected http://, https://, file:// or a directory",
+				      sb.buf);
+			strbuf_release(&sb);
+			return -CVL_EUSAGE;
+		}
+	} else {
+		absolute_path(loc, &path);
+	}
+	if (path.len && !stat(path.buf, &st) && S_ISDIR(st.st_mode)) {
+		s->dir = strbuf_detach(&path, NULL);
+	} else if (path.len) {
+		/* a local file: read it as a listing through file:// */
+		struct strbuf url = STRBUF_INIT;
+
+		r = url_from_path(path.buf, &url, err);
+		strbuf_release(&path);
+		if (r) {
+			strbuf_release(&url);
+			return r;
+		}
+		s->url = strbuf_detach(&url, NULL);
+	} else {
+		s->url = xstrdup(loc);
+	}
+	strbuf_release(&path);
+	s->location = xstrdup(loc);
+	c->nflats++;
+	return 0;
+}
+
+int idx_client_new(struct idx_client **out, const struct idx_client_opts *opts,
+		   struct cvl_error *err)
+{
+	struct idx_client *c = xcalloc(1, sizeof(*c));
+	size_t alloc_indexes = 0, alloc_flats = 0, i;
+	int r = 0;
+
+	*out = NULL;
+	c->strategy = opts->strategy;
+	if (!opts->no_index) {
+		r = add_index(c, &alloc_indexes,
+			      opts->index_url ? opts->index_url
+					      : IDX_DEFAULT_INDEX_URL, err);
+		for (i = 0; !r && i < opts->extra_index_urls.nr; i++)
+			r = add_index(c, &alloc_indexes,
+				      opts->extra_index_urls.v[i], err);
+	}
+	for (i = 0; !r && i < opts->find_links.nr; i++)
+		r = add_flat(c, &alloc_flats, opts->find_links.v[i], err);
+	if (!r)
+		r = idx_http_new(&c->http, &opts->http, err);
+	if (r) {
+		idx_client_free(c);
+		return r;
+	}
+	*out = c;
+	return 0;
+}
+
+static void page_job_free(struct page_job *job);
+
+void idx_client_free(struct idx_client *c)
+{
+	size_t i;
+
+	if (!c)
+		return;
+	for (i = 0; i < c->nindexes; i++)
+		free(c->indexes[i].url);
+	free(c->indexes);
+	for (i = 0; i < c->nflats; i++) {
+		struct flat_source *s = &c->flats[i];
+
+		free(s->location);
+		free(s->url);
+		free(s->dir);
+		idx_page_release(&s->page);
+		free(s->waiting);
+	}
+	free(c->flats);
+	/* jobs still around only when a run was cut short */
+	for (i = 0; i < c->nactive; i++)
+		page_job_free(c->active[i]);
+	free(c->active);
+	for (i = c->ready_head; i < c->nready; i++) {
+		if (c->ready[i].md) {
+			pep_metadata_release(&c->ready[i].md->md);
+			free(c->ready[i].md);
+		}
+	}
+	free(c->ready);
+	idx_http_free(c->http);
+	free(c);
+}
+
+void idx_client_set_progress(struct idx_client *c, idx_progress_fn fn,
+			     void *data)
+{
+	c->progress_fn = fn;
+	c->progress_data = data;
+}
+
+void idx_client_get_progress(const struct idx_client *c,
+			     struct idx_progress *out)
+{
+	*out = c->progress;
+	idx_http_get_stats(c->http, &out->http);
+}
+
+static void report_progress(struct idx_client *c)
+{
+	struct idx_progress p;
+
+	if (!c->progress_fn)
+		return;
+	idx_client_get_progress(c, &p);
+	c->progress_fn(&p, c->progress_data);
+}
+
+static void on_http_progress(const struct idx_http_stats *st, void *data)
+{
+	report_progress(data);
+}
+
+/* ---- merging pages -------------------------------------------------------- */
+
+static const char *arena_str(struct arena *a, const char *s)
+{
+	return s ? arena_strndup(a, s, strlen(s)) : NULL;
+}
+
+static bool page_has_filename(const struct idx_page *page, const char *filename)
+{
+	size_t i;
+
+	for (i = 0; i < page->nfiles; i++)
+		if (!strcmp(page->files[i].filename, filename))
+			return true;
+	return false;
+}
+
+/*
+ * Append a copy of `f` to `dst`: strings into dst's arena, a version of
+ * its own, and the wheel name parsed again from the file name (it is
+ * owned by the page as the parsers own it).
+ */
+static void page_copy_file(struct idx_page *dst, const struct idx_file *f)
+{
+	struct idx_file *nf;
+
+	ALLOC_GROW(dst->files, dst->nfiles + 1, dst->alloc_files);
+	nf = &dst->files[dst->nfiles++];
+	*nf = *f;
+	nf->filename = arena_str(&dst->arena, f->filename);
+	nf->url = arena_str(&dst->arena, f->url);
+	nf->name = arena_str(&dst->arena, f->name);
+	nf->version_str = arena_str(&dst->arena, f->version_str);
+	nf->requires_python = arena_str(&dst->arena, f->requires_python);
+	nf->yanked_reason = arena_str(&dst->arena, f->yanked_reason);
+	nf->version = (struct pep_version)PEP_VERSION_INIT;
+	pep_version_copy(&nf->version, &f->version);
+	nf->wheel = NULL;
+	if (f->wheel) {
+		struct pep_wheelname *w = xmalloc(sizeof(*w));
+		struct pep_wheelname init = PEP_WHEELNAME_INIT;
+
+		*w = init;
+		if (pep_wheelname_parse(w, f->filename, strlen(f->filename),
+					false, NULL))
+			BUG("wheel name '%s' parsed once but not twice",
+			    f->filename);
+		nf->wheel = w;
+	}
+}
+
+/*
+ * Add the files of `src` to `dst` (only those of project `name` when
+ * given), skipping file names `dst` already has: the first source wins.
+ */
+static void page_merge(struct idx_page *dst, const struct idx_page *src,
+		       const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < src->nfiles; i++) {
+		const struct idx_file *f = &src->files[i];
+
+		if (name && (!f->name || strcmp(f->name, name)))
+			continue;
+		if (page_has_filename(dst, f->filename))
+			continue;
+		page_copy_file(dst, f);
+	}
+	if (!dst->url && src->url)
+		dst->url = arena_str(&dst->arena, src->url);
+	if (!dst->versions && src->versions && !name) {
+		size_t j;
+
+		dst->versions = arena_alloc(&dst->arena, src->nversions *
+						  sizeof(*dst->versions) + 1);
+		for (j = 0; j < src->nversions; j++)
+			dst->versions[j] = arena_str(&dst->arena, src->versions[j]);
+		dst->nversions = src->nversions;
+	}
+}
+
+/* ---- the ready queue ------------------------------------------------------ */
+
+static void page_job_deliver(struct page_job *job);
+static void md_job_deliver(struct md_job *mj);
+
+static void push_ready(struct idx_client *c, struct page_job *page,
+		       struct md_job *md)
+{
+	if (c->ready_head == c->nready) {
+		c->ready_head = 0;
+		c->nready = 0;
+	}
+	ALLOC_GROW(c->ready, c->nready + 1, c->alloc_ready);
+	c->ready[c->nready].page = page;
+	c->ready[c->nready].md = md;
+	c->nready++;
+}
+
+/*
+ * Hand finished results to their callbacks, in the order they finished.
+ * Callbacks may queue more work and finish more jobs synchronously; they
+ * are picked up by the same loop.
+ */
+static void drain_ready(struct idx_client *c)
+{
+	if (c->draining)
+		return;
+	c->draining = true;
+	while (c->ready_head < c->nready) {
+		struct ready_item it = c->ready[c->ready_head++];
+
+		if (it.page)
+			page_job_deliver(it.page);
+		else
+			md_job_deliver(it.md);
+	}
+	c->ready_head = 0;
+	c->nready = 0;
+	c->draining = false;
+}
+
+/* Called at the end of every transport callback of ours. */
+static void after_http_callback(struct idx_client *c)
+{
+	if (c->in_http)
+		drain_ready(c);
+}
+
+/* ---- page jobs ------------------------------------------------------------ */
+
+static void page_job_free(struct page_job *job)
+{
+	struct idx_client *c = job->client;
+	size_t i;
+
+	if (job->pages) {
+		for (i = 0; i < c->nindexes; i++)
+			idx_page_release(&job->pages[i]);
+	}
+	free(job->pages);
+	free(job->found);
+	free(job->waiters);
+	free(job->name);
+	free(job);
+}
+
+static void page_job_remove_active(struct page_job *job)
+{
+	struct idx_client *c = job->client;
+	size_t i;
+
+	for (i = 0; i < c->nactive; i++) {
+		if (c->active[i] == job) {
+			memmove(&c->active[i], &c->active[i + 1],
+				(c->nactive - i - 1) * sizeof(*c->active));
+			c->nactive--;
+			return;
+		}
+	}
+}
+
+static void page_job_fail(struct page_job *job, int rc,
+			  const struct cvl_error *err)
+{
+	if (job->rc)
+		return; /* the first error is the one reported */
+	job->rc = rc;
+	if (err)
+		job->err = *err;
+	else
+		cvl_error_set(&job->err, -rc, "%s", cvl_errcode_text(rc));
+}
+
+static void page_job_maybe_finish(struct page_job *job)
+{
+	if (job->pending || job->queued)
+		return;
+	job->queued = true;
+	page_job_remove_active(job);
+	push_ready(job->client, job, NULL);
+}
+
+/* Build the merged page and hand it (or copies) to every waiter. */
+static void page_job_deliver(struct page_job *job)
+{
+	struct idx_client *c = job->client;
+	struct idx_page merged = IDX_PAGE_INIT;
+	bool any_index = false;
+	size_t i;
+
+	if (!job->rc) {
+		merged.name = arena_str(&merged.arena, job->name);
+		for (i = 0; i < c->nindexes; i++) {
+			if (!job->found[i])
+				continue;
+			page_merge(&merged, &job->pages[i], NULL);
+			any_index = true;
+		}
+		for (i = 0; i < c->nflats; i++)
+			page_merge(&merged, &c->flats[i].page, job->name);
+		if (!any_index && !merged.nfiles) {
+			cvl_error_set(&job->err, CVL_ENOTFOUND,
+				      "project '%s' was not found in any index",
+				      job->name);
+			if (!c->nindexes && !c->nflats)
+				cvl_error_hint(&job->err,
+					       "no index and no find-links were given");
+			job->rc = -CVL_ENOTFOUND;
+		}
+	}
+	c->progress.pages_done++;
+	report_progress(c);
+	for (i = 0; i < job->nwaiters; i++) {
+		struct idx_page copy = IDX_PAGE_INIT;
+		struct idx_page *give = &merged;
+
+		if (job->rc) {
+			job->waiters[i].cb(job->name, NULL, job->rc, &job->err,
+					   job->waiters[i].data);
+			continue;
+		}
+		if (i + 1 < job->nwaiters) {
+			/* all but the last caller get a copy */
+			copy.name = arena_str(&copy.arena, job->name);
+			page_merge(&copy, &merged, NULL);
+			give = &copy;
+		}
+		job->waiters[i].cb(job->name, give, 0, NULL,
+				   job->waiters[i].data);
+		idx_page_release(give);
+	}
+	idx_page_release(&merged);
+	page_job_free(job);
+}
+
+/* Whether a Content-Type (or, without one, the body) says PEP 691 JSON. */
+static bool is_json_page(const char *ctype, const char *body, size_t len)
+{
+	size_t i, n;
+
+	if (ctype && *ctype) {
+		n = strcspn(ctype, "; \t");
+		return (n == 35 &&
+			!strncasecmp(ctype, "application/vnd.pypi.simple.v1+json", n)) ||
+		       (n == 16 && !strncasecmp(ctype, "application/json", n));
+	}
+	for (i = 0; i < len; i++) {
+		if (body[i] != ' ' && body[i] != '\t' && body[i] != '\n' &&
+		    body[i] != '\r')
+			return body[i] == '{';
+	}
+	return false;
+}
+
+/*
+ * Parse a fetched page into `page`.  A parser's message says what is
+ * wrong; we add which URL it came from.
+ */
+static int parse_page(struct idx_page *page, const char *name,
+		      const char *base, const struct idx_response *resp,
+		      struct cvl_error *err)
+{
+	struct cvl_error perr = CVL_ERROR_INIT;
+	struct strbuf shown = STRBUF_INIT;
+	int r;
+
+	if (is_json_page(resp->content_type, resp->body.buf, resp->body.len))
+		r = idx_page_parse_json(page, name, base, resp->body.buf,
+					resp->body.len, &perr);
+	else
+		r = idx_page_parse_html(page, name, base, resp->body.buf,
+					resp->body.len, &perr);
+	if (!r)
+		return 0;
+	url_redact(base, &shown);
+	if (strstr(perr.msg, shown.buf)) {
+		*err = perr;
+	} else {
+		cvl_error_set(err, -r, "invalid page '%s': %s", shown.buf,
+			      perr.msg);
+		if (perr.hint[0])
+			cvl_error_hint(err, "%s", perr.hint);
+	}
+	strbuf_release(&shown);
+	return r;
+}
+
+static void submit_index_page(struct page_job *job, size_t i);
+
+static void on_index_page(const struct idx_request *req,
+			  struct idx_response *resp, int rc,
+			  const struct cvl_error *err, void *data)
+{
+	struct page_req *pr = data;
+	struct page_job *job = pr->job;
+	struct idx_client *c = job->client;
+	size_t i = pr->index;
+
+	free(pr);
+	job->pending--;
+	if (!rc) {
+		const char *base = resp->final_url ? resp->final_url : req->url;
+		struct cvl_error perr = CVL_ERROR_INIT;
+
+		idx_page_release(&job->pages[i]);
+		job->pages[i] = (struct idx_page)IDX_PAGE_INIT;
+		rc = parse_page(&job->pages[i], job->name, base, resp, &perr);
+		if (rc)
+			page_job_fail(job, rc, &perr);
+		else
+			job->found[i] = true;
+	} else if (rc == -CVL_ENOTFOUND) {
+		/* not on this index: first-index asks the next one */
+		if (c->strategy == IDX_STRATEGY_FIRST_INDEX && !job->rc &&
+		    i + 1 < c->nindexes)
+			submit_index_page(job, i + 1);
+	} else {
+		page_job_fail(job, rc, err);
+	}
+	page_job_maybe_finish(job);
+	after_http_callback(c);
+}
+
+static void submit_index_page(struct page_job *job, size_t i)
+{
+	struct idx_client *c = job->client;
+	const struct index_source *s = &c->indexes[i];
+	struct strbuf url = STRBUF_INIT;
+	struct idx_request req;
+	struct page_req *pr = xmalloc(sizeof(*pr));
+
+	strbuf_addstr(&url, s->url);
+	strbuf_addstr(&url, job->name);
+	strbuf_addch(&url, '/');
+	/* a directory on disk cannot answer Accept: read its index.html */
+	if (s->is_file)
+		strbuf_addstr(&url, "index.html");
+	idx_request_init(&req, url.buf);
+	req.accept = IDX_PAGE_ACCEPT;
+	pr->job = job;
+	pr->index = i;
+	job->pending++;
+	idx_http_submit(c->http, &req, on_index_page, pr);
+	strbuf_release(&url);
+}
+
+/* ---- flat listings ---------------------------------------------------------- */
+
+static bool needs_percent(unsigned char ch)
+{
+	return ch <= 0x20 || ch >= 0x7f || strchr("\"#%&'<>?\\^`{|}", ch);
+}
+
+/* A directory of distribution files, read as a flat listing of file:// URLs. */
+static int scan_directory(struct flat_source *s, struct cvl_error *err)
+{
+	struct strbuf base = STRBUF_INIT, dir = STRBUF_INIT, url = STRBUF_INIT;
+	struct strvec names = STRVEC_INIT;
+	struct dirent *de;
+	DIR *d;
+	size_t i, j;
+	int r;
+
+	d = opendir(s->dir);
+	if (!d)
+		return cvl_error_set(err, CVL_EIO,
+				     "cannot read find-links directory '%s': %s",
+				     s->location, strerror(errno));
+	while ((de = readdir(d)) != NULL) {
+		struct strbuf path = STRBUF_INIT;
+		struct stat st;
+		bool regular;
+
+		if (de->d_name[0] == '.')
+			continue;
+		strbuf_addf(&path, "%s/%s", s->dir, de->d_name);
+		regular = !stat(path.buf, &st) && S_ISREG(st.st_mode);
+		strbuf_release(&path);
+		if (regular)
+			strvec_push(&names, de->d_name);
+	}
+	closedir(d);
+	/* readdir order is the file system's: sort for reproducible output */
+	strvec_sort(&names);
+	strbuf_addstr(&dir, s->dir);
+	if (dir.buf[dir.len - 1] != '/')
+		strbuf_addch(&dir, '/');
+	r = url_from_path(dir.buf, &base, err);
+	if (!r) {
+		idx__page_begin(&s->page, NULL, base.buf);
+		for (i = 0; i < names.nr; i++) {
+			const char *n = names.v[i];
+
+			strbuf_reset(&url);
+			strbuf_addstr(&url, base.buf);
+			for (j = 0; n[j]; j++) {
+				unsigned char ch = (unsigned char)n[j];
+
+				if (needs_percent(ch))
+					strbuf_addf(&url, "%%%02X", ch);
+				else
+					strbuf_addch(&url, ch);
+			}
+			idx__page_add_file(&s->page, n, strlen(n), url.buf,
+					   url.len);
+		}
+	}
+	strvec_clear(&names);
+	strbuf_release(&url);
+	strbuf_release(&dir);
+	strbuf_release(&base);
+	return r;
+}
+
+static void flat_loaded(struct idx_client *c, struct flat_source *s)
+{
+	size_t i;
+
+	s->loaded = true;
+	for (i = 0; i < s->nwaiting; i++) {
+		struct page_job *job = s->waiting[i];
+
+		job->pending--;
+		if (s->rc)
+			page_job_fail(job, s->rc, &s->err);
+		page_job_maybe_finish(job);
+	}
+	free(s->waiting);
+	s->waiting = NULL;
+	s->nwaiting = s->alloc_waiting = 0;
+}
+
+static void on_flat_page(const struct idx_request *req,
+			 struct idx_response *resp, int rc,
+			 const struct cvl_error *err, void *data)
+{
+	struct flat_req *fr = data;
+	struct idx_client *c = fr->client;
+	struct flat_source *s = fr->src;
+
+	free(fr);
+	if (!rc) {
+		const char *base = resp->final_url ? resp->final_url : req->url;
+
+		s->rc = parse_page(&s->page, NULL, base, resp, &s->err);
+	} else {
+		s->rc = rc;
+		s->err = *err;
+	}
+	flat_loaded(c, s);
+	after_http_callback(c);
+}
+
+/* Make `job` wait for `s` unless it is loaded already. */
+static void flat_need(struct idx_client *c, struct flat_source *s,
+		      struct page_job *job)
+{
+	if (s->loaded) {
+		if (s->rc)
+			page_job_fail(job, s->rc, &s->err);
+		return;
+	}
+	ALLOC_GROW(s->waiting, s->nwaiting + 1, s->alloc_waiting);
+	s->waiting[s->nwaiting++] = job;
+	job->pending++;
+	if (s->started)
+		return;
+	s->started = true;
+	if (s->dir) {
+		s->rc = scan_directory(s, &s->err);
+		flat_loaded(c, s);
+	} else {
+		struct flat_req *fr = xmalloc(sizeof(*fr));
+		struct idx_request req;
+
+		fr->client = c;
+		fr->src = s;
+		idx_request_init(&req, s->url);
+		req.accept = "text/html";
+		idx_http_submit(c->http, &req, on_flat_page, fr);
+	}
+}
+
+/* ---- the resolver's interface ------------------------------------------- */
+
+static struct page_job *find_active(struct idx_client *c, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < c->nactive; i++)
+		if (!strcmp(c->active[i]->name, name))
+			return c->active[i];
+	return NULL;
+}
+
+static void page_job_start(struct idx_client *c, struct page_job *job)
+{
+	size_t i;
+
+	for (i = 0; i < c->nflats; i++)
+		flat_need(c, &c->flats[i], job);
+	if (c->nindexes) {
+		if (c->strategy == IDX_STRATEGY_FIRST_INDEX) {
+			submit_index_page(job, 0);
+		} else {
+			for (i = 0; i < c->nindexes; i++)
+				submit_index_page(job, i);
+		}
+	}
+	page_job_maybe_finish(job);
+}
+
+void idx_client_fetch_pages(struct idx_client *c, const char *const *names,
+			    size_t n, idx_page_fn cb, void *data)
+{
+	size_t i, k;
+
+	for (i = 0; i < n; i++) {
+		struct strbuf canon = STRBUF_INIT;
+		struct page_job *job;
+
+		pep_name_canonicalize(names[i], strlen(names[i]), &canon);
+		job = find_active(c, canon.buf);
+		if (job) {
+			strbuf_release(&canon);
+			ALLOC_GROW(job->waiters, job->nwaiters + 1,
+				   job->alloc_waiters);
+			job->waiters[job->nwaiters].cb = cb;
+			job->waiters[job->nwaiters].data = data;
+			job->nwaiters++;
+			continue;
+		}
+		job = xcalloc(1, sizeof(*job));
+		job->client = c;
+		job->name = strbuf_detach(&canon, NULL);
+		job->pages = xcalloc(c->nindexes ? c->nindexes : 1,
+				     sizeof(*job->pages));
+		for (k = 0; k < c->nindexes; k++)
+			job->pages[k] = (struct idx_page)IDX_PAGE_INIT;
+		job->found = xcalloc(c->nindexes ? c->nindexes : 1,
+				     sizeof(*job->found));
+		ALLOC_GROW(job->waiters, 1, job->alloc_waiters);
+		job->waiters[0].cb = cb;
+		job->waiters[0].data = data;
+		job->nwaiters = 1;
+		ALLOC_GROW(c->active, c->nactive + 1, c->alloc_active);
+		c->active[c->nactive++] = job;
+		c->progress.pages_total++;
+		page_job_start(c, job);
+	}
+}
+
+static void md_job_deliver(struct md_job *mj)
+{
+	struct idx_client *c = mj->client;
+
+	c->progress.metadata_done++;
+	report_progress(c);
+	mj->cb(mj->file, mj->rc ? NULL : &mj->md, mj->rc,
+	       mj->rc ? &mj->err : NULL, mj->data);
+	pep_metadata_release(&mj->md);
+	free(mj);
+}
+
+static void on_metadata(const struct idx_file *file, struct pep_metadata *md,
+			int rc, const struct cvl_error *err, void *data)
+{
+	struct md_job *mj = data;
+	struct idx_client *c = mj->client;
+
+	mj->rc = rc;
+	if (rc) {
+		mj->err = *err;
+	} else {
+		mj->md = *md;
+		*md = (struct pep_metadata)PEP_METADATA_INIT;
+	}
+	push_ready(c, NULL, mj);
+	after_http_callback(c);
+}
+
+void idx_client_fetch_metadata(struct idx_client *c,
+			       const struct idx_file *const *files, size_t n,
+			       idx_metadata_fn cb, void *data)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		struct md_job *mj = xcalloc(1, sizeof(*mj));
+
+		mj->client = c;
+		mj->file = files[i];
+		mj->cb = cb;
+		mj->data = data;
+		mj->md = (struct pep_metadata)PEP_METADATA_INIT;
+		c->progress.metadata_total++;
+		idx_metadata_fetch(c->http, files[i], on_metadata, mj);
+	}
+}
+
+int idx_client_run(struct idx_client *c, struct cvl_error *err)
+{
+	int r = 0;
+
+	idx_http_set_progress(c->http, c->progress_fn ? on_http_progress : NULL,
+			      c, 100);
+	for (;;) {
+		drain_ready(c);
+		c->in_http = true;
+		r = idx_http_run(c->http, err);
+		c->in_http = false;
+		if (r)
+			break;
+		if (c->ready_head == c->nready)
+			break;
+	}
+	report_progress(c);
+	return r;
+}
