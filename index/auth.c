@@ -16,141 +16,60 @@
 
 /* ---- URLs ---------------------------------------------------------------- */
 
-/* Offset of the authority's start ("//" skipped), or 0 when there is none. */
-static size_t authority_start(const char *url, size_t *scheme_len)
-{
-	size_t i = 0;
-
-	*scheme_len = 0;
-	if (!isalpha((unsigned char)url[0]))
-		return 0;
-	while (isalnum((unsigned char)url[i]) || url[i] == '+' ||
-	       url[i] == '-' || url[i] == '.')
-		i++;
-	if (url[i] != ':')
-		return 0;
-	*scheme_len = i;
-	if (url[i + 1] != '/' || url[i + 2] != '/')
-		return 0;
-	return i + 3;
-}
-
-static size_t authority_end(const char *url, size_t start)
-{
-	size_t i = start;
-
-	while (url[i] && url[i] != '/' && url[i] != '?' && url[i] != '#')
-		i++;
-	return i;
-}
-
-/* The last '@' of the authority [start, end), or SIZE_MAX. */
-static size_t userinfo_end(const char *url, size_t start, size_t end)
-{
-	size_t i, at = SIZE_MAX;
-
-	for (i = start; i < end; i++)
-		if (url[i] == '@')
-			at = i;
-	return at;
-}
-
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static char *percent_decode(const char *s, size_t len)
+static char *decode_part(struct cvl_str part)
 {
 	struct strbuf sb = STRBUF_INIT;
-	size_t i;
 
-	for (i = 0; i < len; i++) {
-		if (s[i] == '%' && i + 2 < len && hexval(s[i + 1]) >= 0 &&
-		    hexval(s[i + 2]) >= 0) {
-			strbuf_addch(&sb, hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
-			i += 2;
-		} else {
-			strbuf_addch(&sb, s[i]);
-		}
+	/* a %00 in a user name or password: keep the text as written */
+	if (url_percent_decode(part.p, part.len, &sb, NULL) < 0) {
+		strbuf_reset(&sb);
+		strbuf_add(&sb, part.p, part.len);
 	}
 	return strbuf_detach(&sb, NULL);
 }
 
 int tr_url_parse(struct tr_url *u, const char *url, struct cvl_error *err)
 {
-	size_t slen, start, end, at, hs, he, i;
-	struct strbuf sb = STRBUF_INIT;
+	struct url_parts p;
+	struct strbuf sb = STRBUF_INIT, tmp = STRBUF_INIT;
+	size_t i;
 
 	memset(u, 0, sizeof(*u));
 	u->port = -1;
-	start = authority_start(url, &slen);
-	if (!slen)
+	url_split(url, strlen(url), &p);
+	if (!p.has_scheme)
 		return cvl_error_set(err, CVL_EINVAL,
 				     "expected an absolute URL, got '%.200s'", url);
-	u->scheme = xmemdup0(url, slen);
-	for (i = 0; i < slen; i++)
+	u->scheme = xmemdup0(p.scheme.p, p.scheme.len);
+	for (i = 0; u->scheme[i]; i++)
 		u->scheme[i] = (char)tolower((unsigned char)u->scheme[i]);
-	if (!start) {
-		/* "file:/path": no authority */
-		u->host = xstrdup("");
-		u->clean = xstrdup(url);
-		return 0;
-	}
-	end = authority_end(url, start);
-	at = userinfo_end(url, start, end);
-	hs = start;
-	if (at != SIZE_MAX) {
-		const char *colon = memchr(url + start, ':', at - start);
+	if (p.has_userinfo) {
+		const char *colon = memchr(p.userinfo.p, ':', p.userinfo.len);
 
 		if (colon) {
-			u->user = percent_decode(url + start, (size_t)(colon - (url + start)));
-			u->password = percent_decode(colon + 1, (size_t)(url + at - colon - 1));
+			u->user = decode_part(cvl_str_of(p.userinfo.p,
+							 (size_t)(colon - p.userinfo.p)));
+			u->password = decode_part(cvl_str_of(colon + 1,
+							     p.userinfo.len - (size_t)(colon + 1 - p.userinfo.p)));
 		} else {
-			u->user = percent_decode(url + start, at - start);
+			u->user = decode_part(p.userinfo);
 		}
-		hs = at + 1;
 	}
-	he = end;
-	if (url[hs] == '[') {
-		const char *rb = memchr(url + hs, ']', end - hs);
-
-		if (!rb) {
-			tr_url_release(u);
-			return cvl_error_set(err, CVL_EINVAL,
-					     "expected ']' after the IPv6 address in '%.200s'",
-					     url);
-		}
-		u->host = xmemdup0(url + hs + 1, (size_t)(rb - url) - hs - 1);
-		he = (size_t)(rb - url) + 1;
-	} else {
-		const char *colon = memchr(url + hs, ':', end - hs);
-
-		if (colon)
-			he = (size_t)(colon - url);
-		u->host = xmemdup0(url + hs, he - hs);
-	}
+	if (p.host.len >= 2 && p.host.p[0] == '[' && p.host.p[p.host.len - 1] == ']')
+		u->host = xmemdup0(p.host.p + 1, p.host.len - 2);
+	else
+		u->host = xmemdup0(p.host.p, p.host.len);
 	for (i = 0; u->host[i]; i++)
 		u->host[i] = (char)tolower((unsigned char)u->host[i]);
-	if (he < end && url[he] == ':' && he + 1 < end) {
+	if (p.has_port && p.port.len) {
 		long port = 0;
 
-		for (i = he + 1; i < end; i++) {
-			if (!isdigit((unsigned char)url[i]) || port > 65535) {
-				tr_url_release(u);
-				return cvl_error_set(err, CVL_EINVAL,
-						     "expected a port number after ':' in the host of '%.200s'",
-						     url);
-			}
-			port = port * 10 + (url[i] - '0');
+		for (i = 0; i < p.port.len; i++) {
+			if (!isdigit((unsigned char)p.port.p[i]) || port > 65535)
+				break;
+			port = port * 10 + (p.port.p[i] - '0');
 		}
-		if (port > 65535) {
+		if (i < p.port.len || port > 65535) {
 			tr_url_release(u);
 			return cvl_error_set(err, CVL_EINVAL,
 					     "expected a port number after ':' in the host of '%.200s'",
@@ -158,8 +77,10 @@ int tr_url_parse(struct tr_url *u, const char *url, struct cvl_error *err)
 		}
 		u->port = port;
 	}
-	strbuf_add(&sb, url, start);
-	strbuf_addstr(&sb, url + hs);
+	/* the fragment never goes to a server (and #sha256= is not a key) */
+	url_strip_credentials(url, &tmp);
+	url_strip_fragment(tmp.buf, &sb);
+	strbuf_release(&tmp);
 	u->clean = strbuf_detach(&sb, NULL);
 	return 0;
 }
@@ -177,52 +98,6 @@ void tr_url_release(struct tr_url *u)
 	free(u->clean);
 	memset(u, 0, sizeof(*u));
 	u->port = -1;
-}
-
-void tr_url_redact(struct strbuf *out, const char *url)
-{
-	size_t slen, start, end, at;
-
-	start = authority_start(url, &slen);
-	if (!start) {
-		strbuf_addstr(out, url);
-		return;
-	}
-	end = authority_end(url, start);
-	at = userinfo_end(url, start, end);
-	if (at == SIZE_MAX) {
-		strbuf_addstr(out, url);
-		return;
-	}
-	strbuf_add(out, url, start);
-	{
-		const char *colon = memchr(url + start, ':', at - start);
-
-		if (colon) {
-			strbuf_add(out, url + start, (size_t)(colon - (url + start)));
-			strbuf_addstr(out, ":***");
-		} else {
-			strbuf_addstr(out, "***");
-		}
-	}
-	strbuf_addstr(out, url + at);
-}
-
-char *tr_url_strip(const char *url)
-{
-	size_t slen, start, end, at;
-	struct strbuf sb = STRBUF_INIT;
-
-	start = authority_start(url, &slen);
-	if (!start)
-		return xstrdup(url);
-	end = authority_end(url, start);
-	at = userinfo_end(url, start, end);
-	if (at == SIZE_MAX)
-		return xstrdup(url);
-	strbuf_add(&sb, url, start);
-	strbuf_addstr(&sb, url + at + 1);
-	return strbuf_detach(&sb, NULL);
 }
 
 /* ---- netrc --------------------------------------------------------------- */

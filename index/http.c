@@ -321,7 +321,7 @@ void idx_http_submit(struct idx_http *h, const struct idx_request *req,
 static void fetch_prefix(struct strbuf *sb, const struct xfer *x)
 {
 	strbuf_addstr(sb, "cannot fetch '");
-	tr_url_redact(sb, x->req.url);
+	url_redact(x->req.url, sb);
 	strbuf_addstr(sb, "': ");
 }
 
@@ -411,48 +411,6 @@ static void size_phrase(struct strbuf *sb, size_t n)
 
 /* ---- file:// ------------------------------------------------------------------ */
 
-static int hexdigit(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* The local path of a file: URL (percent-decoded), or NULL. */
-static char *file_url_path(const struct tr_url *u)
-{
-	const char *p = u->clean + strlen(u->scheme) + 1;
-	struct strbuf sb = STRBUF_INIT;
-
-	if (*u->host && strcmp(u->host, "localhost"))
-		return NULL;
-	if (!strncmp(p, "//", 2)) {
-		p += 2;
-		p += strcspn(p, "/?#"); /* the (empty or localhost) host */
-	}
-	for (; *p && *p != '?' && *p != '#'; p++) {
-		if (*p == '%' && hexdigit(p[1]) >= 0 && hexdigit(p[2]) >= 0) {
-			int c = hexdigit(p[1]) * 16 + hexdigit(p[2]);
-
-			if (!c) {
-				strbuf_release(&sb);
-				return NULL;
-			}
-			strbuf_addch(&sb, c);
-			p += 2;
-		} else {
-			strbuf_addch(&sb, *p);
-		}
-	}
-	if (!sb.len)
-		strbuf_addch(&sb, '/');
-	return strbuf_detach(&sb, NULL);
-}
-
 static const char *content_type_of(const char *path)
 {
 	size_t n = strlen(path);
@@ -476,9 +434,8 @@ static void serve_file(struct idx_http *h, struct xfer *x)
 {
 	struct cvl_error err = CVL_ERROR_INIT;
 	struct idx_response resp;
-	char *path = file_url_path(&x->url);
-	struct strbuf index = STRBUF_INIT;
-	const char *p = path;
+	struct strbuf pathbuf = STRBUF_INIT, index = STRBUF_INIT;
+	const char *path, *p;
 	struct stat st;
 	int fd = -1, rc = 0, e;
 	uint64_t start = 0, end = 0, size;
@@ -486,9 +443,12 @@ static void serve_file(struct idx_http *h, struct xfer *x)
 
 	memset(&resp, 0, sizeof(resp));
 	resp.final_url = x->url.clean;
-	if (!path) {
-		rc = xfer_error(x, &err, CVL_EUNSUPPORTED,
-				"a file: URL must name a local path (file:///path)");
+	rc = url_to_path(x->url.clean, &pathbuf, &err);
+	path = p = pathbuf.buf;
+	if (rc) {
+		struct cvl_error why = err;
+
+		rc = xfer_error(x, &err, -rc, "%s", why.msg);
 		goto fail;
 	}
 	fd = open(p, O_RDONLY);
@@ -565,14 +525,14 @@ static void serve_file(struct idx_http *h, struct xfer *x)
 	resp.range_honoured = ranged;
 	resp.total_size = size;
 	resp.content_type = content_type_of(p);
-	free(path);
+	strbuf_release(&pathbuf);
 	strbuf_release(&index);
 	complete(h, x, &resp, 0, NULL);
 	return;
 fail:
 	if (fd >= 0)
 		close(fd);
-	free(path);
+	strbuf_release(&pathbuf);
 	strbuf_release(&index);
 	complete_error(h, x, resp.status, rc, &err);
 }
@@ -1134,7 +1094,8 @@ static void finish_one(struct idx_http *h, struct xfer *x, CURLcode cc)
 
 	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
 	curl_easy_getinfo(x->easy, CURLINFO_EFFECTIVE_URL, &eff);
-	final_url = tr_url_strip(eff ? eff : x->url.clean);
+	url_strip_credentials(eff ? eff : x->url.clean, &sb);
+	final_url = strbuf_detach(&sb, NULL);
 
 	if (cc != CURLE_OK) {
 		if (x->too_big || cc == CURLE_FILESIZE_EXCEEDED) {

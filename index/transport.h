@@ -11,8 +11,9 @@
 
 /*
  * The parts of an absolute URL that the transport needs.  `clean` is the
- * URL without its userinfo (what goes to libcurl, to cache keys and into
- * final_url); user and password are percent-decoded.
+ * URL without its userinfo and fragment (what goes to libcurl, to cache
+ * keys and into final_url); user and password are percent-decoded.
+ * (Redaction for messages: url_redact() in util/.)
  */
 struct tr_url {
 	char *scheme; /* lowercase */
@@ -27,15 +28,6 @@ struct tr_url {
 int tr_url_parse(struct tr_url *u, const char *url, struct cvl_error *err)
 	WARN_UNUSED_RESULT;
 void tr_url_release(struct tr_url *u);
-
-/*
- * Append `url` to `out` with credentials masked: "user:***@" for a user
- * and a password, "***@" for a user alone (often a token).
- */
-void tr_url_redact(struct strbuf *out, const char *url);
-
-/* The URL without its userinfo (a new string). */
-char *tr_url_strip(const char *url);
 
 /* ---- credentials (auth.c) ---------------------------------------------- */
 
