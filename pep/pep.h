@@ -92,7 +92,10 @@ struct pep_version {
 	uint64_t key; /* order-preserving prefix of the sort key; 0: none */
 };
 
-#define PEP_VERSION_INIT { { 0, NULL, 0 }, NULL, 0, PEP_PRE_NONE, { 0, NULL, 0 }, false, { 0, NULL, 0 }, false, { 0, NULL, 0 }, NULL, { { 0, NULL, 0 } }, NULL, false, 0 }
+#define PEP_VERSION_INIT                                                        \
+	{ { 0, NULL, 0 }, NULL, 0, PEP_PRE_NONE, { 0, NULL, 0 }, false,        \
+	  { 0, NULL, 0 }, false, { 0, NULL, 0 }, NULL, { { 0, NULL, 0 } },     \
+	  NULL, false, 0 }
 
 /*
  * Parse any form PEP 440 (and packaging 26) allows: epochs, pre/post/dev
