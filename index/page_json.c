@@ -402,6 +402,11 @@ int idx_page_parse_json(struct idx_page *page, const char *name,
 				       "%zu bytes, more than the %zu MiB allowed",
 				       len, IDX_PAGE_MAX_SIZE >> 20);
 	}
+	/* a byte order mark is allowed (RFC 8259 lets parsers ignore it) */
+	if (len >= 3 && !memcmp(body, "\xef\xbb\xbf", 3)) {
+		body += 3;
+		len -= 3;
+	}
 	/* jansson checks UTF-8 and refuses \u0000 (our strings end at NUL) */
 	root = json_loadb(body, len, 0, &jerr);
 	if (!root) {

@@ -22,6 +22,9 @@ static const struct {
 	{ "pep_reqfile", suite_pep_reqfile },
 	{ "pep_pyproject", suite_pep_pyproject },
 	{ "pep_inputs", suite_pep_inputs },
+	{ "url", suite_url },
+	{ "index_page", suite_index_page },
+	{ "index_zip", suite_index_zip },
 };
 
 const char *unit_data_path(const char *name)

@@ -24,6 +24,9 @@ Suite *suite_toml(void);
 Suite *suite_pep_reqfile(void);
 Suite *suite_pep_pyproject(void);
 Suite *suite_pep_inputs(void);
+Suite *suite_url(void);
+Suite *suite_index_page(void);
+Suite *suite_index_zip(void);
 
 /* Path of a data file under tests/unit/data (static buffer). */
 const char *unit_data_path(const char *name);
