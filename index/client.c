@@ -863,6 +863,8 @@ static void page_job_start(struct idx_client *c, struct page_job *job)
 {
 	size_t i;
 
+	/* a directory scanned right away must not finish the job early */
+	job->pending++;
 	for (i = 0; i < c->nflats; i++)
 		flat_need(c, &c->flats[i], job);
 	if (c->nindexes) {
@@ -873,6 +875,7 @@ static void page_job_start(struct idx_client *c, struct page_job *job)
 				submit_index_page(job, i);
 		}
 	}
+	job->pending--;
 	page_job_maybe_finish(job);
 }
 

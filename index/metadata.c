@@ -19,6 +19,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <openssl/evp.h>
+#include <strings.h>
 
 #define TAIL_SIZE 65536
 /* METADATA and PKG-INFO larger than this are refused (pep_metadata_parse's cap) */
@@ -304,11 +305,14 @@ static void whole_wheel(struct md_fetch *m, const struct strbuf *body)
 	const unsigned char *z = (const unsigned char *)body->buf;
 	struct strbuf out = STRBUF_INIT;
 	struct cvl_error err = CVL_ERROR_INIT, zerr = CVL_ERROR_INIT;
+	struct strbuf what = STRBUF_INIT;
 	uint64_t cd_off, cd_size;
 	int r;
 
+	strbuf_addf(&what, "'%s'", m->file->filename);
 	r = hash_check(best_hash(m->file->hashes, m->file->nhashes), body->buf,
-		       body->len, m->file->filename, &err);
+		       body->len, what.buf, &err);
+	strbuf_release(&what);
 	if (!r) {
 		r = idx_zip_find_cd(z, body->len, body->len, &cd_off, &cd_size,
 				    &zerr);
@@ -597,14 +601,17 @@ static void on_sdist(const struct idx_request *req, struct idx_response *resp,
 	struct md_fetch *m = data;
 	struct strbuf out = STRBUF_INIT;
 	struct cvl_error xerr = CVL_ERROR_INIT;
+	struct strbuf what = STRBUF_INIT;
 
 	if (rc) {
 		fail(m, rc, err);
 		return;
 	}
 	out.limit = METADATA_MAX;
+	strbuf_addf(&what, "'%s'", m->file->filename);
 	rc = hash_check(best_hash(m->file->hashes, m->file->nhashes),
-			resp->body.buf, resp->body.len, m->file->filename, &xerr);
+			resp->body.buf, resp->body.len, what.buf, &xerr);
+	strbuf_release(&what);
 	if (!rc)
 		rc = read_pkg_info(m->file, &resp->body, &out, &xerr);
 	if (rc)
@@ -654,7 +661,14 @@ static void start_artifact(struct md_fetch *m)
 {
 	switch (m->file->kind) {
 	case IDX_FILE_WHEEL:
-		fetch_wheel(m);
+		/*
+		 * A local wheel costs nothing to read whole, and then its
+		 * hash can be checked too.
+		 */
+		if (!strncasecmp(m->base_url, "file:", 5))
+			fetch_whole_wheel(m);
+		else
+			fetch_wheel(m);
 		break;
 	case IDX_FILE_SDIST:
 		submit(m, m->base_url, -1, -1, ARTIFACT_MAX, IDX_CACHE_NONE,

@@ -25,6 +25,7 @@ static const struct {
 	{ "url", suite_url },
 	{ "index_page", suite_index_page },
 	{ "index_zip", suite_index_zip },
+	{ "index_client", suite_index_client },
 };
 
 const char *unit_data_path(const char *name)

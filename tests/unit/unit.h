@@ -27,6 +27,7 @@ Suite *suite_pep_inputs(void);
 Suite *suite_url(void);
 Suite *suite_index_page(void);
 Suite *suite_index_zip(void);
+Suite *suite_index_client(void);
 
 /* Path of a data file under tests/unit/data (static buffer). */
 const char *unit_data_path(const char *name);
