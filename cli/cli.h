@@ -108,6 +108,7 @@ struct cvl_index_opts {
 	/* resolved by cvl_index_opts_finish() (owned) */
 	char *resolved_cache_dir;
 	char *netrc_path;
+	struct strvec storage; /* file:// URLs made from index directories */
 };
 
 void cvl_index_opts_init(struct cvl_index_opts *o);

@@ -751,7 +751,9 @@ int idx_cache_clean(const char *dir, struct idx_cache_prune_stats *st,
 			continue;
 		strbuf_reset(&path);
 		strbuf_addf(&path, "%s/%s", dir, de->d_name);
-		rc = remove_tree(path.buf, 0, st, err);
+		/* the tag is not an entry: do not count it */
+		rc = remove_tree(path.buf, 0,
+				 strcmp(de->d_name, "CACHEDIR.TAG") ? st : NULL, err);
 	}
 	closedir(d);
 	strbuf_release(&path);
@@ -760,71 +762,131 @@ int idx_cache_clean(const char *dir, struct idx_cache_prune_stats *st,
 	return rc;
 }
 
-/* Prune one entry file; `name` is its file name (a sha256 or a temp). */
-static void prune_file(const char *path, const char *name, int64_t max_age_s,
-		       int64_t now, struct idx_cache_prune_stats *st)
+/* What to do with each file under http-v1/<xx>/. */
+struct walk {
+	int64_t max_age_s; /* prune: remove entries older than this; <0 keep */
+	int64_t now;
+	const char *project; /* clean_project: the canonical name */
+	struct idx_cache_prune_stats *st;
+};
+
+/*
+ * Read the header of an entry file.  Returns 1 when it is a well-formed
+ * entry named after its key with the right length, 0 when it is damaged,
+ * -1 when the header is too long to judge.
+ */
+static int read_entry_header(const char *path, const char *name,
+			     const struct stat *sb, struct tr_entry *e)
+{
+	size_t cap = 65536, hdr_len = 0;
+	uint64_t body_len = 0;
+	char *buf, hex[65];
+	ssize_t n;
+	int fd, ok;
+
+	fd = open(path, O_RDONLY | O_NOFOLLOW);
+	if (fd < 0)
+		return 0;
+	buf = xmalloc(cap);
+	n = read(fd, buf, cap);
+	close(fd);
+	if (n <= 0) {
+		ok = 0;
+	} else if (parse_header(e, buf, (size_t)n, &hdr_len, &body_len)) {
+		/* a header longer than we read is not proof of damage */
+		ok = (size_t)n < cap ? 0 : -1;
+	} else {
+		sha256_hex(e->key, strlen(e->key), hex);
+		ok = !strcmp(hex, name) &&
+		     body_len == (uint64_t)sb->st_size - hdr_len;
+	}
+	free(buf);
+	return ok;
+}
+
+/*
+ * Does `url` belong to the project: a page <...>/<name>/ or a
+ * distribution file (or its .metadata) whose name part is the project's?
+ */
+static bool url_of_project(const char *url, const char *project)
+{
+	struct strbuf canon = STRBUF_INIT;
+	const char *p, *seg, *end;
+	bool match = false;
+
+	end = url + strcspn(url, "?#");
+	/* the path segments */
+	p = strstr(url, "://");
+	p = p ? p + 3 : url;
+	p += strcspn(p, "/");
+	while (p < end && !match) {
+		size_t len, i;
+
+		seg = ++p;
+		while (p < end && *p != '/')
+			p++;
+		len = (size_t)(p - seg);
+		if (!len)
+			continue;
+		strbuf_reset(&canon);
+		pep_name_canonicalize(seg, len, &canon);
+		if (!strcmp(canon.buf, project) && p < end)
+			match = true; /* a directory: the project's page */
+		/* a file: "<name>-<version>..." with the name in any spelling */
+		for (i = 1; i + 1 < len && !match; i++) {
+			if (seg[i] != '-' || seg[i + 1] < '0' || seg[i + 1] > '9')
+				continue;
+			strbuf_reset(&canon);
+			pep_name_canonicalize(seg, i, &canon);
+			match = !strcmp(canon.buf, project);
+		}
+	}
+	strbuf_release(&canon);
+	return match;
+}
+
+/* Visit one entry file; `name` is its file name (a sha256 or a temp). */
+static void visit_file(const char *path, const char *name, struct walk *w)
 {
 	struct stat sb;
 	struct tr_entry e;
-	size_t hdr_len = 0;
-	uint64_t body_len = 0;
-	bool bad = false, unchecked = false;
-	char hex[65];
-	int fd;
+	int ok;
+	bool remove;
 
 	if (lstat(path, &sb))
 		return;
 	if (!S_ISREG(sb.st_mode)) {
-		count(st, false, 0);
+		count(w->st, false, 0);
 		return;
 	}
 	if (!strncmp(name, ".tmp-", 5)) {
-		if (now - (int64_t)sb.st_mtime > TMP_STALE_S) {
+		/* a writer that died leaves these; a live one is quick */
+		remove = !w->project && w->now - (int64_t)sb.st_mtime > TMP_STALE_S;
+		if (remove)
 			unlink(path);
-			count(st, true, (uint64_t)sb.st_size);
-		} else {
-			count(st, false, (uint64_t)sb.st_size);
-		}
+		count(w->st, remove, (uint64_t)sb.st_size);
 		return;
 	}
-	if (max_age_s >= 0 && now - (int64_t)sb.st_mtime > max_age_s) {
+	if (!w->project && w->max_age_s >= 0 &&
+	    w->now - (int64_t)sb.st_mtime > w->max_age_s) {
 		unlink_if_same(path, &sb);
-		count(st, true, (uint64_t)sb.st_size);
+		count(w->st, true, (uint64_t)sb.st_size);
 		return;
 	}
-	/* read the header only (it is small) and check the length */
 	tr_entry_init(&e);
-	fd = open(path, O_RDONLY | O_NOFOLLOW);
-	if (fd < 0) {
-		bad = true;
-	} else {
-		size_t cap = 65536;
-		char *buf = xmalloc(cap);
-		ssize_t n = read(fd, buf, cap);
-
-		close(fd);
-		if (n <= 0) {
-			bad = true;
-		} else if (parse_header(&e, buf, (size_t)n, &hdr_len, &body_len)) {
-			/* a header longer than we read is not proof of damage */
-			bad = (size_t)n < cap;
-			unchecked = !bad;
-		}
-		free(buf);
-	}
-	if (!bad && !unchecked) {
-		sha256_hex(e.key, strlen(e.key), hex);
-		bad = strcmp(hex, name) ||
-		      body_len != (uint64_t)sb.st_size - hdr_len;
-	}
+	ok = read_entry_header(path, name, &sb, &e);
+	if (w->project)
+		remove = ok == 1 && e.url && url_of_project(e.url, w->project);
+	else
+		remove = ok == 0;
 	tr_entry_release(&e);
-	if (bad)
+	if (remove)
 		unlink_if_same(path, &sb);
-	count(st, bad, (uint64_t)sb.st_size);
+	count(w->st, remove, (uint64_t)sb.st_size);
 }
 
-static int prune_dir(const char *dir, int depth, int64_t max_age_s, int64_t now,
-		     struct idx_cache_prune_stats *st, struct cvl_error *err)
+static int walk_dir(const char *dir, int depth, struct walk *w,
+		    struct cvl_error *err)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
@@ -849,14 +911,33 @@ static int prune_dir(const char *dir, int depth, int64_t max_age_s, int64_t now,
 		if (lstat(path.buf, &sb))
 			continue;
 		if (depth == 0 && S_ISDIR(sb.st_mode)) {
-			rc = prune_dir(path.buf, 1, max_age_s, now, st, err);
+			rc = walk_dir(path.buf, 1, w, err);
 			rmdir(path.buf); /* when empty */
 		} else if (depth == 1) {
-			prune_file(path.buf, de->d_name, max_age_s, now, st);
+			visit_file(path.buf, de->d_name, w);
 		}
 	}
 	closedir(d);
 	strbuf_release(&path);
+	return rc;
+}
+
+int idx_cache_clean_project(const char *dir, const char *name,
+			    struct idx_cache_prune_stats *st,
+			    struct cvl_error *err)
+{
+	struct strbuf path = STRBUF_INIT, canon = STRBUF_INIT;
+	struct walk w = { -1, 0, NULL, st };
+	int rc;
+
+	if (st)
+		memset(st, 0, sizeof(*st));
+	pep_name_canonicalize(name, strlen(name), &canon);
+	w.project = canon.buf;
+	strbuf_addf(&path, "%s/%s", dir, HTTP_SUBDIR);
+	rc = walk_dir(path.buf, 0, &w, err);
+	strbuf_release(&path);
+	strbuf_release(&canon);
 	return rc;
 }
 
@@ -892,7 +973,9 @@ int idx_cache_prune(const char *dir, int64_t max_age_s, int64_t now,
 	if (!rc) {
 		strbuf_reset(&path);
 		strbuf_addf(&path, "%s/%s", dir, HTTP_SUBDIR);
-		rc = prune_dir(path.buf, 0, max_age_s, now, st, err);
+		struct walk w = { max_age_s, now, NULL, st };
+
+		rc = walk_dir(path.buf, 0, &w, err);
 	}
 	strbuf_release(&path);
 	return rc;

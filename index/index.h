@@ -309,9 +309,19 @@ struct idx_cache_prune_stats {
 int idx_cache_clean(const char *dir, struct idx_cache_prune_stats *st,
 		    struct cvl_error *err) WARN_UNUSED_RESULT;
 /*
- * Remove temporary files, unreadable or corrupt entries, entries of other
- * format versions, and entries not used (read or written) for `max_age_s`
- * seconds (< 0: keep by age).  `now` is the current time (Unix seconds).
+ * Remove the entries of project `name` (any spelling): responses whose URL
+ * is a page <...>/<name>/ or a distribution file of the project (or its
+ * .metadata).  Entries stored by key alone (idx_cache_put) stay: they are
+ * immutable and hold no URL.
+ */
+int idx_cache_clean_project(const char *dir, const char *name,
+			    struct idx_cache_prune_stats *st,
+			    struct cvl_error *err) WARN_UNUSED_RESULT;
+/*
+ * Remove temporary files left by writers that died, damaged entries,
+ * directories of older format versions, and (when `max_age_s` >= 0)
+ * entries not written or revalidated for `max_age_s` seconds.  `now` is
+ * the current time (Unix seconds).
  */
 int idx_cache_prune(const char *dir, int64_t max_age_s, int64_t now,
 		    struct idx_cache_prune_stats *st,
