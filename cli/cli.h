@@ -60,6 +60,12 @@ int cvl_parse_options(struct cvl_ctx *ctx, const char *cmd, int argc,
 		      cvl_option_cb cb, void *data, int *npos);
 #define OPT_HELP (-1)
 
+/*
+ * The value of a --format option: "text" (*json = false) or "json"; else
+ * prints the error and its hint and returns EXIT_USAGE.
+ */
+int cvl_parse_format(const char *value, bool *json);
+
 /* Print a command's usage and option table to stdout. */
 void cvl_print_usage(const char *cmd, const char *synopsis,
 		     const char *summary, const struct cvl_option *opts,
@@ -133,6 +139,26 @@ struct cvl_option *cvl_options_with_index(const struct cvl_option *own,
  */
 char *cvl_cache_dir(const char *opt);
 
+/* ---- progress of the index client (cli/progress.c) --------------------- */
+struct idx_client;
+struct idx_progress;
+
+struct cvl_progress {
+	struct cvl_ctx *ctx;
+	bool tty;         /* stderr is a terminal and not --quiet */
+	size_t shown_len; /* length of the line on screen; 0 when none */
+	int64_t last_ms;  /* when it was drawn */
+};
+
+/* Show a progress line for `c`'s work (only on a terminal). */
+void cvl_progress_start(struct cvl_progress *pr, struct cvl_ctx *ctx,
+			struct idx_client *c);
+/* Clear the line; with -v, print the one-line summary. */
+void cvl_progress_finish(struct cvl_progress *pr, struct idx_client *c);
+void cvl_progress_summary(const struct idx_progress *p, FILE *out);
+/* "512 B", "1.2 KiB", "3.4 MiB", "1.0 GiB" */
+void cvl_format_bytes(uint64_t n, struct strbuf *out);
+
 /* Subcommands. */
 struct cvl_command {
 	const char *name;
@@ -149,5 +175,6 @@ int cmd_version(int argc, char **argv, struct cvl_ctx *ctx);
 int cmd_tags(int argc, char **argv, struct cvl_ctx *ctx);
 int cmd_inputs(int argc, char **argv, struct cvl_ctx *ctx);
 int cmd_cache(int argc, char **argv, struct cvl_ctx *ctx);
+int cmd_index(int argc, char **argv, struct cvl_ctx *ctx);
 
 #endif

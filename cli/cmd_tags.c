@@ -62,16 +62,7 @@ static int on_option(int id, const char *value, void *data)
 		o->implementation = value;
 		break;
 	case OPT_FORMAT:
-		if (!strcmp(value, "json")) {
-			o->json = true;
-		} else if (!strcmp(value, "text")) {
-			o->json = false;
-		} else {
-			cvl_errorf("unknown format '%s'", value);
-			fprintf(stderr, "hint: expected 'text' or 'json'\n");
-			return EXIT_USAGE;
-		}
-		break;
+		return cvl_parse_format(value, &o->json);
 	}
 	return 0;
 }

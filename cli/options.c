@@ -180,3 +180,18 @@ int cvl_exit_status(int code)
 {
 	return cvl_errcode_exit_status(code);
 }
+
+int cvl_parse_format(const char *value, bool *json)
+{
+	if (!strcmp(value, "json")) {
+		*json = true;
+		return 0;
+	}
+	if (!strcmp(value, "text")) {
+		*json = false;
+		return 0;
+	}
+	cvl_errorf("unknown format '%s'", value);
+	fprintf(stderr, "hint: expected 'text' or 'json'\n");
+	return EXIT_USAGE;
+}
