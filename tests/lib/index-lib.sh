@@ -15,7 +15,7 @@
 # any exit); each also dies on its own when this script's shell is gone.
 # The request log has one line per request (see tests/lib/server.py):
 #   GET /simple/foo/ 200 accept=json range=- inm=- ims=- auth=- gzip=yes
-#       bytes=412 peer=40312 fault=- ua=cvlock/0.1.0
+#       bytes=412 peer=40312 fault=- ua=cvlock/0.1.0 t=0.123
 # Without python3 the script is skipped (exit 77).
 
 INDEX_LIB_DIR="$top_srcdir/tests/lib"

@@ -27,11 +27,12 @@ Request log (--log): one line per request, written BEFORE the response
 goes out (so a client that has its answer always finds its line):
 
     GET /simple/foo/ 200 accept=json range=- inm=- ims=- auth=- gzip=yes
-        bytes=1234 peer=41234 fault=- ua=cvlock/0.1.0
+        bytes=1234 peer=41234 fault=- ua=cvlock/0.1.0 t=1.234
 
 (one line; `accept` is json, html, any or -; `bytes` is the body length
 sent or planned; `peer` the client's port, so tests can count
-connections).
+connections; `t` seconds since the server started; the status is 0 when
+the answer is not known yet: "slow" and "close" faults).
 
 Faults come from a JSON rules file (--rules), read again on every request
 so that a test can change it between commands (write it to a temporary
@@ -105,6 +106,7 @@ JSON_TYPE = "application/vnd.pypi.simple.v1+json"
 HTML_TYPES = ("application/vnd.pypi.simple.v1+html", "text/html")
 FILE_MAX_AGE = "max-age=365000000, immutable"
 CHUNK = 1 << 20
+START = time.monotonic()
 
 
 class ServerState:
@@ -280,7 +282,8 @@ class Handler(BaseHTTPRequestHandler):
                   "bytes=%d" % nbytes,
                   "peer=%d" % self.client_address[1],
                   "fault=" + fault,
-                  "ua=" + ua]
+                  "ua=" + ua,
+                  "t=%.3f" % (time.monotonic() - START)]
         self.state.write_log(" ".join(fields))
 
     def _send(self, status, headers, body, fault="-", gzipped=False,
