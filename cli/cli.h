@@ -153,7 +153,9 @@ struct cvl_progress {
 /* Show a progress line for `c`'s work (only on a terminal). */
 void cvl_progress_start(struct cvl_progress *pr, struct cvl_ctx *ctx,
 			struct idx_client *c);
-/* Clear the line; with -v, print the one-line summary. */
+/* Take the line off the screen (before printing); it comes back on the next update. */
+void cvl_progress_clear(struct cvl_progress *pr);
+/* Clear the line and stop; with -v, print the one-line summary. */
 void cvl_progress_finish(struct cvl_progress *pr, struct idx_client *c);
 void cvl_progress_summary(const struct idx_progress *p, FILE *out);
 /* "512 B", "1.2 KiB", "3.4 MiB", "1.0 GiB" */

@@ -10,6 +10,7 @@ const struct cvl_command cvl_commands[] = {
 	{ "tags", cmd_tags, "list the wheel tags a target environment accepts" },
 	{ "inputs", cmd_inputs, "show the normalized inputs of a project or requirements file" },
 	{ "cache", cmd_cache, "show the cache directory, clean or prune the cache" },
+	{ "index", cmd_index, "show what the package indexes offer (versions, metadata)" },
 };
 const size_t cvl_ncommands = ARRAY_SIZE(cvl_commands);
 

@@ -140,6 +140,7 @@ struct idx_client {
 	size_t nready, ready_head, alloc_ready;
 	bool in_http;  /* inside idx_http_run() */
 	bool draining; /* inside drain_ready() */
+	bool md_starting; /* inside idx_metadata_fetch(): an answer is a cache hit */
 	idx_progress_fn progress_fn;
 	void *progress_data;
 	struct idx_progress progress;
@@ -938,6 +939,8 @@ static void on_metadata(const struct idx_file *file, struct pep_metadata *md,
 	struct idx_client *c = mj->client;
 
 	mj->rc = rc;
+	if (c->md_starting && !rc)
+		c->progress.metadata_cached++;
 	if (rc) {
 		mj->err = *err;
 	} else {
@@ -963,7 +966,9 @@ void idx_client_fetch_metadata(struct idx_client *c,
 		mj->data = data;
 		mj->md = (struct pep_metadata)PEP_METADATA_INIT;
 		c->progress.metadata_total++;
+		c->md_starting = true;
 		idx_metadata_fetch(c->http, files[i], on_metadata, mj);
+		c->md_starting = false;
 	}
 }
 

@@ -486,6 +486,7 @@ int idx_client_run(struct idx_client *c, struct cvl_error *err)
 struct idx_progress {
 	size_t pages_done, pages_total;
 	size_t metadata_done, metadata_total;
+	size_t metadata_cached; /* metadata found in the cache by hash */
 	struct idx_http_stats http;
 };
 
