@@ -580,13 +580,11 @@ int tr_cache_store(const struct idx_cache *c, const struct tr_entry *e,
 	slash = strrchr(path.buf, '/');
 	strbuf_add(&dir, path.buf, (size_t)(slash - path.buf));
 	if (stat(dir.buf, &st)) {
-		bool fresh_root = stat(c->dir, &st) != 0;
-
+		/* a new subdirectory: rare, so check the tag then (O_EXCL) */
 		rc = mkdirs(dir.buf, err);
 		if (rc)
 			goto out;
-		if (fresh_root)
-			write_tag(c->dir);
+		write_tag(c->dir);
 	}
 	tr_entry_serialize(e, &data);
 	rc = write_atomic(dir.buf, path.buf, slash + 1, &data, err);

@@ -28,6 +28,8 @@ Suite *suite_url(void);
 Suite *suite_index_page(void);
 Suite *suite_index_zip(void);
 Suite *suite_index_client(void);
+Suite *suite_index_cache(void);
+Suite *suite_index_auth(void);
 
 /* Path of a data file under tests/unit/data (static buffer). */
 const char *unit_data_path(const char *name);
