@@ -144,3 +144,22 @@ set_index_rules() {
 show_requests() {
 	sed 's/^/log: /' "$(server_log "$1")"
 }
+
+# index_expand INDEXDIR [URL] <IN >OUT: fill in an expected output:
+# @sha256:FILE@ and @size:FILE@ become the hash and size of a file of the
+# index (FILE.metadata for its PEP 658 file), @URL@ becomes URL.  Wheels
+# are deflated by the local zlib, so their hashes are not written into
+# the tests.
+index_expand() {
+	(
+		cd "$1/files" || exit 1
+		for _f in */*; do
+			_b=${_f#*/}
+			printf 's|@sha256:%s@|%s|g\n' "$_b" \
+				"$(sha256sum <"$_f" | cut -d" " -f1)"
+			printf 's|@size:%s@|%s|g\n' "$_b" \
+				"$(wc -c <"$_f" | tr -d " ")"
+		done
+	) >"$TRASH/.expand.sed" || return 1
+	sed -f "$TRASH/.expand.sed" -e "s|@URL@|${2:-}|g"
+}
