@@ -251,21 +251,27 @@ static size_t decode_ref(const char *s, size_t len, struct strbuf *out)
 static char *attr_value(struct html_ctx *c, const struct html_attr *a)
 {
 	struct strbuf sb = STRBUF_INIT;
-	size_t i = 0;
+	const char *v = a->value.p;
+	size_t i = 0, len = a->value.len;
 	char *r;
 
-	while (i < a->value.len) {
-		if (a->value.p[i] == '&') {
-			size_t used = decode_ref(a->value.p + i,
-						 a->value.len - i, &sb);
+	if (!len || !memchr(v, '&', len))
+		return arena_strndup(&c->scratch, v ? v : "", len);
+	while (i < len) {
+		const char *amp = memchr(v + i, '&', len - i);
+		size_t run = amp ? (size_t)(amp - (v + i)) : len - i;
+		size_t used;
 
-			if (used) {
-				i += used;
-				continue;
-			}
+		strbuf_add(&sb, v + i, run);
+		i += run;
+		if (i == len)
+			break;
+		used = decode_ref(v + i, len - i, &sb);
+		if (!used) {
+			strbuf_addch(&sb, '&');
+			used = 1;
 		}
-		strbuf_addch(&sb, a->value.p[i]);
-		i++;
+		i += used;
 	}
 	r = arena_strndup(&c->scratch, sb.buf, sb.len);
 	strbuf_release(&sb);
@@ -506,9 +512,14 @@ static int add_anchor(struct html_ctx *c, const char *base,
 		p++;
 	while (e > p && is_space((unsigned char)e[-1]))
 		e--;
-	for (; p < e; p++)
-		if (*p != '\t' && *p != '\n' && *p != '\r')
-			strbuf_addch(&href, *p);
+	while (p < e) {
+		const char *q = p;
+
+		while (q < e && *q != '\t' && *q != '\n' && *q != '\r')
+			q++;
+		strbuf_add(&href, p, (size_t)(q - p));
+		p = q < e ? q + 1 : e;
+	}
 	url_encode_unsafe(href.buf, href.len, &clean);
 	url_resolve(base, clean.buf, &abs);
 	url_split(abs.buf, abs.len, &parts);

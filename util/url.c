@@ -454,16 +454,35 @@ int url_from_path(const char *path, struct strbuf *out, struct cvl_error *err)
 	return 0;
 }
 
+static bool url_unsafe(int c)
+{
+	switch (c) {
+	case '"': case '<': case '>': case '\\': case '^': case '`':
+	case '{': case '|': case '}':
+		return true;
+	default:
+		return c <= 0x20 || c >= 0x7f;
+	}
+}
+
 void url_encode_unsafe(const char *url, size_t len, struct strbuf *out)
 {
-	size_t i;
+	static const char hex[] = "0123456789ABCDEF";
+	size_t i = 0;
 
-	for (i = 0; i < len; i++) {
-		int c = (unsigned char)url[i];
+	while (i < len) {
+		size_t run = i;
+		int c;
 
-		if (c <= 0x20 || c >= 0x7f || strchr("\"<>\\^`{|}", c))
-			strbuf_addf(out, "%%%02X", c);
-		else
-			strbuf_addch(out, c);
+		while (run < len && !url_unsafe((unsigned char)url[run]))
+			run++;
+		strbuf_add(out, url + i, run - i);
+		if (run == len)
+			break;
+		c = (unsigned char)url[run];
+		strbuf_addch(out, '%');
+		strbuf_addch(out, hex[c >> 4]);
+		strbuf_addch(out, hex[c & 15]);
+		i = run + 1;
 	}
 }
