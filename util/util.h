@@ -281,6 +281,18 @@ void url_encode_unsafe(const char *url, size_t len, struct strbuf *out);
 int url_from_path(const char *path, struct strbuf *out,
 		  struct cvl_error *err) WARN_UNUSED_RESULT;
 
+/* ---- atomic file writes (util/atomic_write.c) ---------------------------- */
+
+/*
+ * Replace `path` with `len` bytes of `data` atomically: write
+ * "<path>.lock" (O_EXCL: fails with a hint when it already exists, as
+ * another writer holds it), fsync, rename() over `path`.  On failure the
+ * old file is untouched and the lock file removed; an interrupted process
+ * removes it at exit or on SIGINT/SIGTERM/SIGHUP/SIGPIPE.  CVL_EIO.
+ */
+int atomic_write_file(const char *path, const void *data, size_t len,
+		      struct cvl_error *err) WARN_UNUSED_RESULT;
+
 /* Last, so that the system headers above are already declared. */
 #include "util/banned.h"
 

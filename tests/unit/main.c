@@ -26,6 +26,7 @@ static const struct {
 	{ "index_page", suite_index_page },
 	{ "index_zip", suite_index_zip },
 	{ "index_client", suite_index_client },
+	{ "lockfmt", suite_lockfmt },
 	{ "index_cache", suite_index_cache },
 	{ "index_auth", suite_index_auth },
 };

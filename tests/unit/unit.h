@@ -28,6 +28,7 @@ Suite *suite_url(void);
 Suite *suite_index_page(void);
 Suite *suite_index_zip(void);
 Suite *suite_index_client(void);
+Suite *suite_lockfmt(void);
 Suite *suite_index_cache(void);
 Suite *suite_index_auth(void);
 

@@ -1,0 +1,296 @@
+/*
+ * lockfmt.h - pylock.toml (PEP 751) in memory (prefix lock_): the model,
+ * a byte-for-byte deterministic writer, and a reader that validates.
+ *
+ * No I/O: the writer appends to a strbuf and the reader takes a pointer
+ * and a length; util/atomic_write.c puts the bytes on disk.
+ *
+ * Files:
+ *   lockfmt/model.c     lifecycle, adding packages and files, sorting
+ *   lockfmt/write.c     the writer and the generic TOML value writer
+ *   lockfmt/read.c      TOML tree -> model, with diagnostics
+ *   lockfmt/validate.c  field checks (names, versions, markers, hashes,
+ *                       file names) and checks across packages
+ *
+ * Layout of a written file (keys in the order of the specification; only
+ * keys with a value are written, except extras, dependency-groups and
+ * default-groups, which always are):
+ *
+ *     lock-version = "1.0"
+ *     environments = ["sys_platform == \"linux\""]
+ *     requires-python = "==3.12.*"
+ *     extras = []
+ *     dependency-groups = ["dev"]
+ *     default-groups = ["dev"]
+ *     created-by = "cvlock"
+ *
+ *     [[packages]]
+ *     name = "attrs"
+ *     version = "25.1.0"
+ *     requires-python = ">=3.8"
+ *     dependencies = [
+ *         {name = "idna", version = "3.10"},
+ *     ]
+ *     index = "https://pypi.org/simple"
+ *
+ *     [packages.sdist]
+ *     name = "attrs-25.1.0.tar.gz"
+ *     upload-time = 2025-01-25T11:30:12Z
+ *     url = "https://files.example/attrs-25.1.0.tar.gz"
+ *     size = 810562
+ *     hashes = {sha256 = "f7..."}
+ *
+ *     [[packages.wheels]]
+ *     name = "attrs-25.1.0-py3-none-any.whl"
+ *     ...
+ *
+ *     [tool.cvlock]
+ *     inputs-hash = "sha256:..."
+ *     prerelease = "if-necessary"
+ *
+ * Packages are sorted by name, then version (PEP 440 order), then marker;
+ * dependencies likewise; wheels by file name; hashes by algorithm, values
+ * lowercased; [tool.cvlock] options by key.  Userinfo is stripped from
+ * every URL.  LF line ends; no timestamps but the upload times given.
+ */
+#ifndef CVL_LOCKFMT_H
+#define CVL_LOCKFMT_H
+
+#include "util/util.h"
+#include "toml/toml.h"
+
+/* The lock-version cvlock writes, and the major version it reads. */
+#define LOCK_VERSION "1.0"
+#define LOCK_VERSION_MAJOR 1
+
+/* ---- model ------------------------------------------------------------- */
+
+/* One hash of a file: algorithm ("sha256") and lowercase hex value. */
+struct lock_hash {
+	char *algo;
+	char *value;
+};
+
+/*
+ * A distribution file: [packages.sdist], one of [[packages.wheels]], or
+ * (with `subdirectory`) [packages.archive].  Strings are NULL when absent.
+ * `upload_time` is the TOML text of an offset date-time
+ * ("2025-01-25T11:30:10.164985Z"), written as a TOML date-time.
+ */
+struct lock_file_entry {
+	char *name;
+	char *upload_time;
+	char *url;
+	char *path;
+	bool has_size;
+	uint64_t size;
+	struct lock_hash *hashes;
+	size_t nhashes, alloc_hashes;
+	char *subdirectory; /* archive only */
+	int line, column;   /* where it was read (0 when built) */
+};
+
+/* [packages.vcs] */
+struct lock_vcs {
+	char *type; /* "git", "hg", "bzr", "svn" */
+	char *url;
+	char *path;
+	char *requested_revision;
+	char *commit_id;
+	char *subdirectory;
+};
+
+/* [packages.directory] */
+struct lock_directory {
+	char *path;
+	bool has_editable;
+	bool editable;
+	char *subdirectory;
+};
+
+/*
+ * One entry of packages.dependencies: the keys that identify another
+ * package entry.  cvlock writes name and, when the name alone is
+ * ambiguous, version.  When read from a file with other keys (a source
+ * table, a marker), `raw` holds the whole inline table and is written
+ * back as it was.
+ */
+struct lock_dep {
+	char *name;
+	char *version;
+	const struct toml_value *raw; /* lives in lock_file.doc; or NULL */
+	int line, column;
+};
+
+/*
+ * A tool table kept as read ([tool.x] or [packages.tool.x]) and written
+ * back key by key in document order.  It lives in lock_file.doc.
+ */
+struct lock_tool {
+	char *name;
+	const struct toml_value *value;
+};
+
+struct lock_package {
+	char *name;    /* normalized (PEP 503) */
+	char *version; /* as given; cvlock writes the normal form; or NULL */
+	char *marker;  /* or NULL */
+	char *requires_python;
+	bool has_dependencies; /* write `dependencies` even when empty */
+	struct lock_dep *deps;
+	size_t ndeps, alloc_deps;
+	/* The source: vcs, directory, archive, or index files. */
+	struct lock_vcs *vcs;
+	struct lock_directory *directory;
+	struct lock_file_entry *archive;
+	char *index;
+	struct lock_file_entry *sdist;
+	struct lock_file_entry *wheels;
+	size_t nwheels, alloc_wheels;
+	/* [[packages.attestation-identities]], kept as read. */
+	const struct toml_value **attestations;
+	size_t nattestations, alloc_attestations;
+	struct lock_tool *tools;
+	size_t ntools, alloc_tools;
+	int line, column; /* the [[packages]] header (0 when built) */
+};
+
+/* One [tool.cvlock] setting: a key and a string value. */
+struct lock_option {
+	char *key;
+	char *value;
+};
+
+struct lock_file {
+	char *lock_version; /* LOCK_VERSION after lock_file_init() */
+	struct strvec environments;
+	char *requires_python;
+	struct strvec extras;
+	struct strvec dependency_groups;
+	struct strvec default_groups;
+	char *created_by; /* "cvlock" after lock_file_init() */
+	struct lock_package *packages;
+	size_t npackages, alloc_packages;
+	/* [tool.cvlock] */
+	char *inputs_hash; /* "sha256:<hex>", or NULL */
+	struct lock_option *options;
+	size_t noptions, alloc_options;
+	/* Other [tool.*] tables, in document order. */
+	struct lock_tool *tools;
+	size_t ntools, alloc_tools;
+	/* The parsed document that raw values point into (reader only). */
+	struct toml_doc doc;
+};
+
+void lock_file_init(struct lock_file *lf);
+void lock_file_release(struct lock_file *lf);
+
+/*
+ * Append a package named `name` (normalized here) with `version` (may be
+ * NULL) and return it, zeroed otherwise.  The pointer is valid until the
+ * next lock_file_add_package().
+ */
+struct lock_package *lock_file_add_package(struct lock_file *lf,
+					   const char *name,
+					   const char *version);
+/* Set a [tool.cvlock] option, replacing an earlier value for `key`. */
+void lock_file_set_option(struct lock_file *lf, const char *key,
+			  const char *value);
+/* The value of a [tool.cvlock] option, or NULL. */
+const char *lock_file_get_option(const struct lock_file *lf, const char *key);
+/* Entries named `name` (any spelling): the first at or after *pos. */
+struct lock_package *lock_file_find(const struct lock_file *lf,
+				    const char *name, size_t *pos);
+
+void lock_package_add_dep(struct lock_package *pkg, const char *name,
+			  const char *version);
+/* A new wheel, zeroed; valid until the next lock_package_add_wheel(). */
+struct lock_file_entry *lock_package_add_wheel(struct lock_package *pkg);
+/* The sdist, created zeroed when absent. */
+struct lock_file_entry *lock_package_sdist(struct lock_package *pkg);
+/* Add or replace the hash for `algo` (both lowercased). */
+void lock_entry_set_hash(struct lock_file_entry *f, const char *algo,
+			 const char *value);
+/* Setters that copy (NULL clears). */
+void lock_set_str(char **field, const char *value);
+
+/*
+ * A file entry's name: `name`, else the last segment of its path or URL
+ * (without query or fragment), as PEP 751 allows; NULL when none.
+ * Appended to `out`; returns false when there is none.
+ */
+bool lock_entry_filename(const struct lock_file_entry *f, struct strbuf *out);
+
+/* ---- writer ------------------------------------------------------------ */
+
+/*
+ * Append the lockfile to `out` in the layout described above.  Fails
+ * with CVL_EINVAL when the model cannot be written as a valid lockfile:
+ * a package without a name, an absolute local `path`, a file without a
+ * hash; nothing is appended then.
+ */
+int lock_write(const struct lock_file *lf, struct strbuf *out,
+	       struct cvl_error *err) WARN_UNUSED_RESULT;
+
+/* ---- reader and validation --------------------------------------------- */
+
+enum lock_severity {
+	LOCK_ERROR,
+	LOCK_WARNING,
+};
+
+struct lock_diag {
+	enum lock_severity severity;
+	int line, column;
+	char *msg;
+};
+
+/* Problems found in a lockfile, in the order of their position. */
+struct lock_diags {
+	struct lock_diag *items;
+	size_t nr, alloc;
+	size_t nerrors, nwarnings;
+};
+
+#define LOCK_DIAGS_INIT { NULL, 0, 0, 0, 0 }
+
+void lock_diags_release(struct lock_diags *d);
+void lock_diag_add(struct lock_diags *d, enum lock_severity sev, int line,
+		   int column, const char *fmt, ...) CVL_PRINTF(5, 6);
+/* Sort by position (stable), as lock_read() leaves them. */
+void lock_diags_sort(struct lock_diags *d);
+/*
+ * One line per problem:
+ *     pylock.toml:12:8: package name 'Foo' is not normalized (expected 'foo')
+ *     pylock.toml:1:16: warning: unknown minor lock-version '1.1'
+ */
+void lock_diags_format(const struct lock_diags *d, const char *file,
+		       struct strbuf *out);
+
+/*
+ * Parse `len` bytes of `buf` as a pylock.toml into `lf` (initialized by
+ * the caller; it is cleared first) and check it against PEP 751, adding
+ * every problem found to `diags`.  A document that is not TOML at all
+ * adds one error at the parser's position.  Returns 0 when there is no
+ * error (warnings allowed), else -CVL_EINVAL with `err` set to the first
+ * error; `lf` then holds what could be read.  Unknown [tool.*] tables
+ * (and packages' tool tables) are kept for the writer.
+ */
+int lock_read(struct lock_file *lf, const char *buf, size_t len,
+	      struct lock_diags *diags, struct cvl_error *err)
+	WARN_UNUSED_RESULT;
+
+/*
+ * Checks across packages on a model (also run by lock_read()): two
+ * entries for one name where neither has a marker (both would apply in
+ * every environment), and dependencies that match no entry.
+ */
+void lock_file_check(const struct lock_file *lf, struct lock_diags *diags);
+
+/*
+ * Whether `filename` is a valid lockfile name: "pylock.toml" or
+ * "pylock.NAME.toml" (NAME without dots).
+ */
+bool lock_filename_is_valid(const char *filename);
+
+#endif

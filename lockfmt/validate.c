@@ -1,0 +1,330 @@
+/*
+ * validate.c - PEP 751 checks: diagnostics, field checks used by the
+ * reader, and checks across package entries.
+ */
+#include "lockfmt/internal.h"
+#include "pep/pep.h"
+
+/* ---- diagnostics -------------------------------------------------------- */
+
+void lock_diags_release(struct lock_diags *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->nr; i++)
+		free(d->items[i].msg);
+	free(d->items);
+	memset(d, 0, sizeof(*d));
+}
+
+void lock_diag_add(struct lock_diags *d, enum lock_severity sev, int line,
+		   int column, const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	ALLOC_GROW(d->items, d->nr + 1, d->alloc);
+	d->items[d->nr].severity = sev;
+	d->items[d->nr].line = line;
+	d->items[d->nr].column = column;
+	d->items[d->nr].msg = strbuf_detach(&sb, NULL);
+	d->nr++;
+	if (sev == LOCK_ERROR)
+		d->nerrors++;
+	else
+		d->nwarnings++;
+}
+
+void lock_diags_sort(struct lock_diags *d)
+{
+	size_t i, j;
+
+	/* Insertion sort: stable, and the list is nearly sorted already. */
+	for (i = 1; i < d->nr; i++) {
+		struct lock_diag x = d->items[i];
+
+		j = i;
+		while (j > 0 && (d->items[j - 1].line > x.line ||
+				 (d->items[j - 1].line == x.line &&
+				  d->items[j - 1].column > x.column))) {
+			d->items[j] = d->items[j - 1];
+			j--;
+		}
+		d->items[j] = x;
+	}
+}
+
+void lock_diags_format(const struct lock_diags *d, const char *file,
+		       struct strbuf *out)
+{
+	size_t i;
+
+	for (i = 0; i < d->nr; i++) {
+		const struct lock_diag *g = &d->items[i];
+
+		strbuf_addf(out, "%s:%d:%d: %s%s\n", file, g->line, g->column,
+			    g->severity == LOCK_WARNING ? "warning: " : "",
+			    g->msg);
+	}
+}
+
+/* ---- field checks ------------------------------------------------------- */
+
+/* Quote `s` for a message: at most 80 bytes, controls as \xNN. */
+static void quote(struct strbuf *out, const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len && i < 80; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c < 0x20 || c == 0x7f)
+			strbuf_addf(out, "\\x%02x", c);
+		else
+			strbuf_addch(out, (char)c);
+	}
+	if (len > 80)
+		strbuf_addstr(out, "...");
+}
+
+void lock_check_name(struct lock_diags *d, const char *what, const char *s,
+		     size_t len, int line, int column)
+{
+	struct strbuf q = STRBUF_INIT, canon = STRBUF_INIT;
+
+	quote(&q, s, len);
+	if (!pep_name_is_valid(s, len)) {
+		lock_diag_add(d, LOCK_ERROR, line, column,
+			      "invalid %s '%s'", what, q.buf);
+	} else if (!pep_name_is_normalized(s, len)) {
+		pep_name_canonicalize(s, len, &canon);
+		lock_diag_add(d, LOCK_ERROR, line, column,
+			      "%s '%s' is not normalized (expected '%s')", what,
+			      q.buf, canon.buf);
+	}
+	strbuf_release(&q);
+	strbuf_release(&canon);
+}
+
+void lock_check_version(struct lock_diags *d, const char *s, size_t len,
+			int line, int column)
+{
+	struct pep_version v = PEP_VERSION_INIT;
+	struct cvl_error err = CVL_ERROR_INIT;
+
+	if (pep_version_parse(&v, s, len, &err))
+		lock_diag_add(d, LOCK_ERROR, line, column, "%s", err.msg);
+	pep_version_release(&v);
+}
+
+void lock_check_marker(struct lock_diags *d, const char *s, size_t len,
+		       int line, int column)
+{
+	struct pep_marker *m = NULL;
+	struct cvl_error err = CVL_ERROR_INIT;
+
+	if (pep_marker_parse(&m, s, len, &err))
+		lock_diag_add(d, LOCK_ERROR, line, column, "invalid marker: %s",
+			      err.msg);
+	pep_marker_free(m);
+}
+
+void lock_check_specset(struct lock_diags *d, const char *what,
+			const char *s, size_t len, int line, int column)
+{
+	struct pep_specset set = PEP_SPECSET_INIT;
+	struct cvl_error err = CVL_ERROR_INIT;
+
+	if (pep_specset_parse(&set, s, len, &err))
+		lock_diag_add(d, LOCK_ERROR, line, column, "invalid %s: %s",
+			      what, err.msg);
+	pep_specset_release(&set);
+}
+
+/* hashlib's names and digest lengths in hex digits. */
+static const struct {
+	const char *algo;
+	size_t hexlen;
+} known_hashes[] = {
+	{ "blake2b", 128 }, { "blake2s", 64 }, { "md5", 32 },
+	{ "sha1", 40 },     { "sha224", 56 },  { "sha256", 64 },
+	{ "sha384", 96 },   { "sha3_224", 56 }, { "sha3_256", 64 },
+	{ "sha3_384", 96 }, { "sha3_512", 128 }, { "sha512", 128 },
+};
+
+void lock_check_hash(struct lock_diags *d, const char *algo,
+		     const char *value, size_t len, int line, int column)
+{
+	struct strbuf q = STRBUF_INIT;
+	size_t i, want = 0;
+	bool known = false, lower = true;
+
+	for (i = 0; algo[i]; i++)
+		if (algo[i] >= 'A' && algo[i] <= 'Z')
+			lower = false;
+	for (i = 0; i < ARRAY_SIZE(known_hashes); i++) {
+		if (!strcmp(known_hashes[i].algo, algo)) {
+			known = true;
+			want = known_hashes[i].hexlen;
+		}
+	}
+	quote(&q, algo, strlen(algo));
+	if (!lower)
+		lock_diag_add(d, LOCK_ERROR, line, column,
+			      "hash algorithm '%s' must be lowercase", q.buf);
+	else if (!known)
+		lock_diag_add(d, LOCK_WARNING, line, column,
+			      "unknown hash algorithm '%s'", q.buf);
+	for (i = 0; i < len; i++) {
+		char c = value[i];
+
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+		      (c >= 'A' && c <= 'F'))) {
+			lock_diag_add(d, LOCK_ERROR, line, column,
+				      "%s hash is not hexadecimal", q.buf);
+			strbuf_release(&q);
+			return;
+		}
+	}
+	if (known && len != want)
+		lock_diag_add(d, LOCK_ERROR, line, column,
+			      "%s hash has %zu hex digits, expected %zu", q.buf,
+			      len, want);
+	strbuf_release(&q);
+}
+
+void lock_check_wheelname(struct lock_diags *d, const char *pkgname,
+			  const char *s, size_t len, int line, int column)
+{
+	struct pep_wheelname w = PEP_WHEELNAME_INIT;
+	struct cvl_error err = CVL_ERROR_INIT;
+
+	if (pep_wheelname_parse(&w, s, len, false, &err))
+		lock_diag_add(d, LOCK_ERROR, line, column, "%s", err.msg);
+	else if (pkgname && strcmp(w.name, pkgname))
+		lock_diag_add(d, LOCK_ERROR, line, column,
+			      "wheel '%s' is not a file of package '%s'",
+			      s, pkgname);
+	pep_wheelname_release(&w);
+}
+
+void lock_check_sdistname(struct lock_diags *d, const char *pkgname,
+			  const char *s, size_t len, int line, int column)
+{
+	struct strbuf name = STRBUF_INIT, q = STRBUF_INIT;
+	struct pep_version v = PEP_VERSION_INIT;
+	struct cvl_error err = CVL_ERROR_INIT;
+
+	quote(&q, s, len);
+	if (pep_sdistname_parse(s, len, &name, &v, &err))
+		lock_diag_add(d, LOCK_WARNING, line, column,
+			      "sdist name '%s' is not name-version.tar.gz: %s",
+			      q.buf, err.msg);
+	else if (pkgname && strcmp(name.buf, pkgname))
+		lock_diag_add(d, LOCK_ERROR, line, column,
+			      "sdist '%s' is not a file of package '%s'",
+			      q.buf, pkgname);
+	pep_version_release(&v);
+	strbuf_release(&name);
+	strbuf_release(&q);
+}
+
+/* ---- across packages ---------------------------------------------------- */
+
+/* Equal as PEP 440 versions ("1.0" and "1.0.0"), else as strings. */
+static bool versions_equal(const char *a, const char *b)
+{
+	struct pep_version va = PEP_VERSION_INIT, vb = PEP_VERSION_INIT;
+	bool same;
+
+	if (!a || !b)
+		return !a && !b;
+	if (!pep_version_parse(&va, a, strlen(a), NULL) &&
+	    !pep_version_parse(&vb, b, strlen(b), NULL))
+		same = pep_version_cmp(&va, &vb) == 0;
+	else
+		same = !strcmp(a, b);
+	pep_version_release(&va);
+	pep_version_release(&vb);
+	return same;
+}
+
+static bool dep_matches(const struct lock_dep *dep,
+			const struct lock_package *p)
+{
+	if (!dep->name || !p->name || strcmp(dep->name, p->name))
+		return false;
+	return !dep->version || versions_equal(dep->version, p->version);
+}
+
+void lock_file_check(const struct lock_file *lf, struct lock_diags *diags)
+{
+	size_t i, j, k, n;
+
+	for (i = 0; i < lf->npackages; i++) {
+		const struct lock_package *p = &lf->packages[i];
+
+		if (!p->name)
+			continue;
+		for (j = i + 1; j < lf->npackages; j++) {
+			const struct lock_package *q = &lf->packages[j];
+
+			if (!q->name || strcmp(p->name, q->name))
+				continue;
+			/*
+			 * Without markers both entries apply everywhere, and
+			 * PEP 751 makes an installer fail when two entries
+			 * for one name apply.
+			 */
+			if (p->marker || q->marker)
+				continue;
+			if (versions_equal(p->version, q->version))
+				lock_diag_add(diags, LOCK_ERROR, q->line,
+					      q->column,
+					      "package '%s' is locked twice (also at line %d)",
+					      q->name, p->line);
+			else
+				lock_diag_add(diags, LOCK_ERROR, q->line,
+					      q->column,
+					      "package '%s' has another entry at line %d, and neither has a marker to tell where each applies",
+					      q->name, p->line);
+		}
+		for (k = 0; k < p->ndeps; k++) {
+			const struct lock_dep *dep = &p->deps[k];
+
+			/* Raw entries identify by source; not checked here. */
+			if (!dep->name || dep->raw)
+				continue;
+			n = 0;
+			for (j = 0; j < lf->npackages; j++)
+				if (dep_matches(dep, &lf->packages[j]))
+					n++;
+			if (!n)
+				lock_diag_add(diags, LOCK_ERROR, dep->line,
+					      dep->column,
+					      "dependency '%s%s%s' of package '%s' matches no package entry",
+					      dep->name, dep->version ? " " : "",
+					      dep->version ? dep->version : "",
+					      p->name);
+		}
+	}
+}
+
+bool lock_filename_is_valid(const char *filename)
+{
+	size_t len = strlen(filename);
+	const char *mid;
+	size_t mlen;
+
+	if (!strcmp(filename, "pylock.toml"))
+		return true;
+	if (len <= 12 || strncmp(filename, "pylock.", 7) ||
+	    strcmp(filename + len - 5, ".toml"))
+		return false;
+	mid = filename + 7;
+	mlen = len - 12;
+	return !memchr(mid, '.', mlen) && !memchr(mid, '/', mlen);
+}
