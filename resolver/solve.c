@@ -1,0 +1,1115 @@
+/*
+ * solve.c - the resolution loop: discover reachable packages, load the
+ * metadata of a window of candidates per requirement, build a libsolv pool
+ * (technique A, rank EVRs, ladder encoding; notes/libsolv.md), solve, and
+ * widen the packages named by the problem rules until a solution is found
+ * or every one of them is fully loaded.
+ */
+#include "resolver/internal.h"
+
+#define DEFAULT_WINDOW 4
+#define ROOT_NAME "<project>"
+
+/* ---- registries ------------------------------------------------------ */
+
+static int *idmap_slot(int **map, size_t *alloc, Id id)
+{
+	if ((size_t)id >= *alloc) {
+		size_t old = *alloc;
+		size_t n = (size_t)id + 1;
+
+		ALLOC_GROW(*map, n, *alloc);
+		memset(*map + old, 0, (*alloc - old) * sizeof(**map));
+	}
+	return &(*map)[id];
+}
+
+static bool name_listed(const struct strvec *sv, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sv->nr; i++)
+		if (!strcmp(sv->v[i], name) || !strcmp(sv->v[i], ":all:"))
+			return true;
+	return false;
+}
+
+static struct rpkg *get_pkg(struct res_state *st, const char *canon)
+{
+	Id id = pool_str2id(st->pool, canon, 1);
+	int *slot = idmap_slot(&st->pkg_of_id, &st->pkg_of_id_alloc, id);
+	struct rpkg *p;
+	size_t i;
+
+	if (*slot)
+		return st->pkgs[*slot - 1];
+	p = xcalloc(1, sizeof(*p));
+	p->p.name = xstrdup(canon);
+	p->idx = (int)st->npkgs;
+	p->name_id = id;
+	p->window = st->opts->window ? st->opts->window : DEFAULT_WINDOW;
+	p->locked = -1;
+	strvec_init(&p->extras);
+	if (st->opts->resolution == PEP_RESOLUTION_LOWEST)
+		p->invert = true;
+	for (i = 0; i < st->opts->nroots; i++) {
+		struct strbuf sb = STRBUF_INIT;
+
+		pep_name_canonicalize(st->opts->roots[i].name,
+				      strlen(st->opts->roots[i].name), &sb);
+		if (!strcmp(sb.buf, canon))
+			p->direct = true;
+		strbuf_release(&sb);
+	}
+	if (p->direct && st->opts->resolution == PEP_RESOLUTION_LOWEST_DIRECT)
+		p->invert = true;
+	ALLOC_GROW(st->pkgs, st->npkgs + 1, st->pkgs_alloc);
+	st->pkgs[st->npkgs++] = p;
+	*slot = (int)st->npkgs;
+	return p;
+}
+
+/* The package a candidate belongs to (its name is registered). */
+static struct rpkg *pkg_of_name(struct res_state *st, const char *canon)
+{
+	return get_pkg(st, canon);
+}
+
+static int pkg_extra(struct rpkg *p, const char *extra)
+{
+	size_t i;
+
+	for (i = 0; i < p->extras.nr; i++)
+		if (!strcmp(p->extras.v[i], extra))
+			return (int)i;
+	strvec_push(&p->extras, extra);
+	ALLOC_GROW(p->extra_reached, p->extras.nr, p->extra_reached_alloc);
+	p->extra_reached[p->extras.nr - 1] = false;
+	return (int)p->extras.nr - 1;
+}
+
+static struct rreq *req_by_key(struct res_state *st, const char *key,
+			       bool *created)
+{
+	Id id = pool_str2id(st->pool, key, 1);
+	int *slot = idmap_slot(&st->req_of_id, &st->req_of_id_alloc, id);
+	struct rreq *r;
+
+	*created = false;
+	if (*slot)
+		return &st->reqs[*slot - 1];
+	ALLOC_GROW(st->reqs, st->nreqs + 1, st->reqs_alloc);
+	r = &st->reqs[st->nreqs++];
+	memset(r, 0, sizeof(*r));
+	r->id = id;
+	r->extra = -1;
+	r->cand = -1;
+	r->spec.prereleases = PEP_PRERELEASES_UNSET;
+	*slot = (int)st->nreqs;
+	*created = true;
+	return r;
+}
+
+static const struct pep_requirement *find_override(struct res_state *st,
+						   const char *canon)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const struct pep_requirement *found = NULL;
+	size_t i;
+
+	for (i = 0; i < st->opts->noverrides && !found; i++) {
+		strbuf_reset(&sb);
+		pep_name_canonicalize(st->opts->overrides[i].name,
+				      strlen(st->opts->overrides[i].name), &sb);
+		if (!strcmp(sb.buf, canon))
+			found = &st->opts->overrides[i];
+	}
+	strbuf_release(&sb);
+	return found;
+}
+
+static bool marker_true(struct res_state *st, const struct pep_marker *m,
+			const char *extra)
+{
+	struct cvl_error err = CVL_ERROR_INIT;
+	bool result = false;
+
+	if (!m)
+		return true;
+	st->env.var[PEP_ENV_EXTRA] = extra ? extra : "";
+	if (pep_marker_evaluate(m, &st->env, &result, &err) < 0)
+		return false;
+	return result;
+}
+
+static bool spec_has_exact_pin(const struct pep_specset *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nr; i++) {
+		if (s->items[i].op == PEP_OP_ARBITRARY)
+			return true;
+		if (s->items[i].op == PEP_OP_EQ && !s->items[i].wildcard)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Intern one requirement (one per extra, or the base when it has none) and
+ * append their indexes to *out.  Overrides replace the requirement's
+ * specifier (their marker decides whether it stays at all).
+ */
+static void intern_requirement(struct res_state *st,
+			       const struct pep_requirement *req, int **out,
+			       size_t *nout, size_t *alloc)
+{
+	struct strbuf canon = STRBUF_INIT, key = STRBUF_INIT, sp = STRBUF_INIT;
+	const struct pep_requirement *ov;
+	const struct pep_specset *spec = &req->spec;
+	struct strvec extras = STRVEC_INIT;
+	struct rpkg *p;
+	size_t i, k;
+
+	pep_name_canonicalize(req->name, strlen(req->name), &canon);
+	ov = find_override(st, canon.buf);
+	if (ov) {
+		if (!marker_true(st, ov->marker, NULL))
+			goto out;
+		spec = &ov->spec;
+	}
+	for (i = 0; i < req->extras.nr; i++) {
+		strbuf_reset(&sp);
+		pep_name_canonicalize(req->extras.v[i],
+				      strlen(req->extras.v[i]), &sp);
+		strvec_push(&extras, sp.buf);
+	}
+	if (ov)
+		for (i = 0; i < ov->extras.nr; i++) {
+			strbuf_reset(&sp);
+			pep_name_canonicalize(ov->extras.v[i],
+					      strlen(ov->extras.v[i]), &sp);
+			strvec_push(&extras, sp.buf);
+		}
+	strvec_sort(&extras);
+	p = get_pkg(st, canon.buf);
+	strbuf_reset(&sp);
+	pep_specset_format(spec, &sp);
+	for (k = 0; k < (extras.nr ? extras.nr : 1); k++) {
+		const char *extra = extras.nr ? extras.v[k] : NULL;
+		struct rreq *r;
+		bool created;
+
+		if (k && !strcmp(extras.v[k], extras.v[k - 1]))
+			continue;
+		strbuf_reset(&key);
+		strbuf_addstr(&key, canon.buf);
+		if (extra)
+			strbuf_addf(&key, "[%s]", extra);
+		strbuf_addf(&key, " (%s)", sp.len ? sp.buf : "*");
+		r = req_by_key(st, key.buf, &created);
+		if (created) {
+			r->kind = RREQ_NORMAL;
+			r->pkg = p->idx;
+			r->extra = extra ? pkg_extra(p, extra) : -1;
+			pep_specset_copy(&r->spec, spec);
+			r->exact_pin = spec_has_exact_pin(spec);
+			strbuf_reset(&key);
+			strbuf_addstr(&key, canon.buf);
+			if (extra)
+				strbuf_addf(&key, "[%s]", extra);
+			strbuf_add(&key, sp.buf, sp.len);
+			r->text = strbuf_detach(&key, NULL);
+		}
+		ALLOC_GROW(*out, *nout + 1, *alloc);
+		(*out)[(*nout)++] = (int)(r - st->reqs);
+	}
+out:
+	strvec_clear(&extras);
+	strbuf_release(&canon);
+	strbuf_release(&key);
+	strbuf_release(&sp);
+}
+
+/* The requirement indexes of a candidate for its base or one extra. */
+static void cand_reqs(struct res_state *st, struct rcand *rc,
+		      const char *extra, int **out, size_t *nout,
+		      size_t *alloc)
+{
+	size_t i;
+
+	for (i = 0; i < rc->c.nrequires; i++) {
+		const struct pep_requirement *r = &rc->c.requires[i];
+
+		if (extra) {
+			if (!r->marker || !pep_marker_uses_extra(r->marker))
+				continue;
+			if (!marker_true(st, r->marker, extra))
+				continue;
+		} else if (!marker_true(st, r->marker, NULL)) {
+			continue;
+		}
+		intern_requirement(st, r, out, nout, alloc);
+	}
+}
+
+static void cand_base(struct res_state *st, struct rcand *rc)
+{
+	size_t alloc = 0;
+
+	if (rc->base_done)
+		return;
+	cand_reqs(st, rc, NULL, &rc->base, &rc->nbase, &alloc);
+	rc->base_done = true;
+}
+
+/* ---- candidates: sorting, exclusion, matching ------------------------- */
+
+static int cmp_cand(const void *a, const void *b)
+{
+	const struct res_candidate *x = *(struct res_candidate *const *)a;
+	const struct res_candidate *y = *(struct res_candidate *const *)b;
+	int c;
+
+	if (x->excluded == RES_EXCL_INVALID || y->excluded == RES_EXCL_INVALID) {
+		if (x->excluded != y->excluded)
+			return x->excluded == RES_EXCL_INVALID ? -1 : 1;
+		return strcmp(x->version_str, y->version_str);
+	}
+	c = pep_version_cmp(&x->version, &y->version);
+	if (c)
+		return c;
+	return strcmp(x->version_str, y->version_str);
+}
+
+static void classify(struct res_state *st, struct rpkg *p)
+{
+	const struct res_options *o = st->opts;
+	bool no_binary = o->no_binary_all || name_listed(&o->no_binary, p->p.name);
+	bool only_binary = o->only_binary_all ||
+			   name_listed(&o->only_binary, p->p.name);
+	size_t i;
+
+	qsort(p->p.cands, p->p.ncands, sizeof(*p->p.cands), cmp_cand);
+	for (i = 0; i < p->p.ncands; i++) {
+		struct res_candidate *c = p->p.cands[i];
+
+		c->index = (int)i;
+		if (c->excluded == RES_EXCL_INVALID)
+			continue;
+		c->is_pre = pep_version_is_prerelease(&c->version);
+		if (c->requires_python && st->have_python) {
+			struct pep_specset rp = PEP_SPECSET_INIT;
+			struct cvl_error err = CVL_ERROR_INIT;
+
+			/* an unparsable Requires-Python admits, as pip does */
+			if (pep_specset_parse(&rp, c->requires_python,
+					      strlen(c->requires_python),
+					      &err) == 0 &&
+			    !pep_specset_contains(&rp, &st->python,
+						  PEP_PRERELEASES_YES, false))
+				c->excluded = RES_EXCL_REQUIRES_PYTHON;
+			pep_specset_release(&rp);
+			if (c->excluded)
+				continue;
+		}
+		if ((no_binary || !c->has_wheel) && (only_binary || !c->has_sdist))
+			c->excluded = RES_EXCL_NO_DIST;
+		else if (o->exclude_newer > 0 &&
+			 (c->upload_time < 0 || c->upload_time > o->exclude_newer))
+			c->excluded = RES_EXCL_TOO_NEW;
+	}
+	if (o->upgrade_all || name_listed(&o->upgrade, p->p.name))
+		return;
+	for (i = 0; i < o->nlocked; i++) {
+		struct pep_version v = PEP_VERSION_INIT;
+		struct cvl_error err = CVL_ERROR_INIT;
+		size_t k;
+
+		if (strcmp(o->locked[i].name, p->p.name))
+			continue;
+		if (pep_version_parse(&v, o->locked[i].version,
+				      strlen(o->locked[i].version), &err) < 0)
+			continue;
+		for (k = 0; k < p->p.ncands; k++)
+			if (!p->p.cands[k]->excluded &&
+			    !pep_version_cmp(&p->p.cands[k]->version, &v))
+				p->locked = (int)k;
+		pep_version_release(&v);
+	}
+}
+
+static bool constraints_admit(struct res_state *st, const char *name,
+			      const struct pep_version *v)
+{
+	struct strbuf sb = STRBUF_INIT;
+	bool ok = true;
+	size_t i;
+
+	for (i = 0; i < st->opts->nconstraints && ok; i++) {
+		const struct pep_requirement *c = &st->opts->constraints[i];
+
+		strbuf_reset(&sb);
+		pep_name_canonicalize(c->name, strlen(c->name), &sb);
+		if (strcmp(sb.buf, name) || !marker_true(st, c->marker, NULL))
+			continue;
+		ok = pep_specset_contains(&c->spec, v, PEP_PRERELEASES_YES,
+					  false);
+	}
+	strbuf_release(&sb);
+	return ok;
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * The candidates a requirement accepts, computed once per requirement
+ * over every eligible candidate of its (listed) package: PEP 440 match
+ * with the pre-release policy (packaging's filter: pre-releases only when
+ * the specifier names one or no final release matches), yanked versions
+ * only for == / === pins, then the constraints on that name.
+ */
+static void compute_matches(struct res_state *st, struct rreq *r)
+{
+	struct rpkg *p = st->pkgs[r->pkg];
+	const struct pep_version **vers;
+	size_t *idx, *out, n = 0, nm, i;
+	int *res;
+	size_t nres = 0;
+
+	r->computed = true;
+	vers = xcalloc(p->p.ncands + 1, sizeof(*vers));
+	idx = xcalloc(p->p.ncands + 1, sizeof(*idx));
+	out = xcalloc(p->p.ncands + 1, sizeof(*out));
+	res = xcalloc(p->p.ncands + 1, sizeof(*res));
+	for (i = 0; i < p->p.ncands; i++) {
+		struct res_candidate *c = p->p.cands[i];
+
+		if (c->excluded || c->yanked)
+			continue;
+		vers[n] = &c->version;
+		idx[n++] = i;
+	}
+	nm = pep_specset_filter(&r->spec, vers, NULL, n, st->pre, out);
+	for (i = 0; i < nm; i++)
+		res[nres++] = (int)idx[out[i]];
+	if (r->exact_pin)
+		for (i = 0; i < p->p.ncands; i++) {
+			struct res_candidate *c = p->p.cands[i];
+
+			if (!c->excluded && c->yanked &&
+			    pep_specset_contains(&r->spec, &c->version,
+						 PEP_PRERELEASES_YES, false))
+				res[nres++] = (int)i;
+		}
+	qsort(res, nres, sizeof(*res), cmp_int);
+	n = 0;
+	for (i = 0; i < nres; i++)
+		if (constraints_admit(st, p->p.name, &p->p.cands[res[i]]->version))
+			res[n++] = res[i];
+	r->matched = res;
+	r->nmatched = n;
+	free(vers);
+	free(idx);
+	free(out);
+}
+
+/* ---- discovery ------------------------------------------------------ */
+
+struct work {
+	int *q;
+	size_t nq, aq;
+	struct res_package **list;
+	size_t nlist, alist;
+	struct res_candidate **load;
+	size_t nload, aload;
+};
+
+static void push_req(struct work *w, int r)
+{
+	ALLOC_GROW(w->q, w->nq + 1, w->aq);
+	w->q[w->nq++] = r;
+}
+
+static void push_cand_reqs(struct res_state *st, struct work *w,
+			   struct rpkg *p, struct rcand *rc)
+{
+	size_t i;
+
+	cand_base(st, rc);
+	for (i = 0; i < rc->nbase; i++)
+		push_req(w, rc->base[i]);
+	for (i = 0; i < p->extras.nr; i++) {
+		int *x = NULL;
+		size_t nx = 0, ax = 0, k;
+
+		if (!p->extra_reached[i])
+			continue;
+		cand_reqs(st, rc, p->extras.v[i], &x, &nx, &ax);
+		for (k = 0; k < nx; k++)
+			push_req(w, x[k]);
+		free(x);
+	}
+}
+
+static void want(struct res_state *st, struct work *w, struct rpkg *p,
+		 struct res_candidate *c)
+{
+	if (c->want)
+		return;
+	c->want = true;
+	if (c->loaded) {
+		push_cand_reqs(st, w, p, res_rcand(c));
+	} else {
+		ALLOC_GROW(w->load, w->nload + 1, w->aload);
+		w->load[w->nload++] = c;
+	}
+}
+
+static void visit_req(struct res_state *st, struct work *w, int ri)
+{
+	struct rreq *r = &st->reqs[ri];
+	struct rpkg *p = st->pkgs[r->pkg];
+	size_t i, got;
+
+	if (r->round == st->round)
+		return;
+	if (!p->p.listed) {
+		if (!p->npending) {
+			ALLOC_GROW(w->list, w->nlist + 1, w->alist);
+			w->list[w->nlist++] = &p->p;
+		}
+		ALLOC_GROW(p->pending, p->npending + 1, p->pending_alloc);
+		p->pending[p->npending++] = ri;
+		return;
+	}
+	r->round = st->round;
+	p->reached = true;
+	if (r->extra >= 0 && !p->extra_reached[r->extra]) {
+		const char *extra = p->extras.v[r->extra];
+
+		p->extra_reached[r->extra] = true;
+		/* candidates already in: add this extra's requirements */
+		for (i = 0; i < p->p.ncands; i++) {
+			struct res_candidate *c = p->p.cands[i];
+			int *x = NULL;
+			size_t nx = 0, ax = 0, k;
+
+			if (!c->want || !c->loaded)
+				continue;
+			cand_reqs(st, res_rcand(c), extra, &x, &nx, &ax);
+			for (k = 0; k < nx; k++)
+				push_req(w, x[k]);
+			free(x);
+		}
+	}
+	if (!r->computed)
+		compute_matches(st, r);
+	if (p->locked >= 0)
+		want(st, w, p, p->p.cands[p->locked]);
+	got = 0;
+	for (i = 0; i < r->nmatched && got < p->window; i++, got++) {
+		size_t k = p->invert ? i : r->nmatched - 1 - i;
+
+		want(st, w, p, p->p.cands[r->matched[k]]);
+	}
+}
+
+static int discover(struct res_state *st)
+{
+	struct work w;
+	size_t i, k;
+	int ret = 0;
+
+	memset(&w, 0, sizeof(w));
+	for (i = 0; i < st->npkgs; i++) {
+		struct rpkg *p = st->pkgs[i];
+
+		p->reached = false;
+		for (k = 0; k < p->extras.nr; k++)
+			p->extra_reached[k] = false;
+		for (k = 0; k < p->p.ncands; k++)
+			p->p.cands[k]->want = false;
+	}
+	for (i = 0; i < st->nroot_reqs; i++)
+		push_req(&w, st->root_reqs[i]);
+	for (;;) {
+		while (w.nq)
+			visit_req(st, &w, w.q[--w.nq]);
+		if (w.nlist) {
+			st->src->nlist_calls++;
+			st->src->nlisted += w.nlist;
+			st->nlisted += w.nlist;
+			ret = st->src->ops->list_versions(st->src, w.list,
+							  w.nlist, st->err);
+			if (ret < 0)
+				break;
+			for (i = 0; i < w.nlist; i++) {
+				struct rpkg *p = (struct rpkg *)w.list[i];
+
+				p->p.listed = true;
+				classify(st, p);
+				for (k = 0; k < p->npending; k++)
+					push_req(&w, p->pending[k]);
+				p->npending = 0;
+			}
+			w.nlist = 0;
+			continue;
+		}
+		if (w.nload) {
+			st->src->nload_calls++;
+			st->src->nloaded += w.nload;
+			st->nloaded += w.nload;
+			ret = st->src->ops->load_metadata(st->src, w.load,
+							  w.nload, st->err);
+			if (ret < 0)
+				break;
+			for (i = 0; i < w.nload; i++) {
+				struct res_candidate *c = w.load[i];
+
+				c->loaded = true;
+				push_cand_reqs(st, &w, pkg_of_name(st, c->name),
+					       res_rcand(c));
+			}
+			w.nload = 0;
+			continue;
+		}
+		break;
+	}
+	free(w.q);
+	free(w.list);
+	free(w.load);
+	return ret;
+}
+
+/* ---- pool ------------------------------------------------------------ */
+
+static void set_sid(struct res_state *st, Id sid, enum sid_kind kind, int pkg,
+		    int cand, int extra)
+{
+	size_t old = st->sids_alloc;
+
+	if ((size_t)sid >= st->sids_alloc) {
+		ALLOC_GROW(st->sids, (size_t)sid + 1, st->sids_alloc);
+		memset(st->sids + old, 0,
+		       (st->sids_alloc - old) * sizeof(*st->sids));
+	}
+	st->sids[sid].kind = kind;
+	st->sids[sid].pkg = pkg;
+	st->sids[sid].cand = cand;
+	st->sids[sid].extra = extra;
+}
+
+static Id new_solvable(struct res_state *st, const char *name, int rank,
+		       enum sid_kind kind, int pkg, int cand, int extra)
+{
+	char evr[24];
+	Id sid = repo_add_solvable(st->repo);
+	Solvable *s = pool_id2solvable(st->pool, sid);
+
+	snprintf(evr, sizeof(evr), "%d", rank);
+	s->name = pool_str2id(st->pool, name, 1);
+	s->evr = pool_str2id(st->pool, evr, 1);
+	s->arch = ARCH_NOARCH;
+	s->provides = repo_addid_dep(st->repo, s->provides, s->name, 0);
+	set_sid(st, sid, kind, pkg, cand, extra);
+	return sid;
+}
+
+static void add_require(struct res_state *st, Id sid, Id dep)
+{
+	Solvable *s = pool_id2solvable(st->pool, sid);
+
+	s->requires = repo_addid_dep(st->repo, s->requires, dep, 0);
+}
+
+/*
+ * One version per name with the ladder encoding (notes §4): aux S_k
+ * ("a version with index <= k is chosen"); v_k requires S_k, S_k-1
+ * requires S_k, v_k conflicts with S_k-1.
+ */
+static void add_ladder(struct res_state *st, const char *name, Id *sids,
+		       size_t n, int pkg)
+{
+	struct strbuf sb = STRBUF_INIT;
+	Id prev = 0;
+	size_t k;
+
+	if (n < 2)
+		return;
+	for (k = 0; k < n; k++) {
+		Id aux;
+		Solvable *s;
+
+		strbuf_reset(&sb);
+		strbuf_addf(&sb, "%s#%zu", name, k);
+		aux = new_solvable(st, sb.buf, 0, SID_AUX, pkg, -1, -1);
+		add_require(st, sids[k], pool_id2solvable(st->pool, aux)->name);
+		if (prev) {
+			Id prevname = pool_id2solvable(st->pool, prev)->name;
+
+			add_require(st, prev, pool_id2solvable(st->pool, aux)->name);
+			s = pool_id2solvable(st->pool, sids[k]);
+			s->conflicts = repo_addid_dep(st->repo, s->conflicts,
+						      prevname, 0);
+		}
+		prev = aux;
+	}
+	strbuf_release(&sb);
+}
+
+static Id pin_id(struct res_state *st, struct rpkg *p, int cand)
+{
+	struct strbuf key = STRBUF_INIT;
+	struct rreq *r;
+	bool created;
+
+	strbuf_addf(&key, "%s (===%s #pin)", p->p.name,
+		    p->p.cands[cand]->version_str);
+	r = req_by_key(st, key.buf, &created);
+	if (created) {
+		r->kind = RREQ_PIN;
+		r->pkg = p->idx;
+		r->cand = cand;
+		strbuf_reset(&key);
+		strbuf_addf(&key, "%s==%s", p->p.name,
+			    p->p.cands[cand]->version_str);
+		r->text = strbuf_detach(&key, NULL);
+	}
+	strbuf_release(&key);
+	return r->id;
+}
+
+static void build_pool(struct res_state *st)
+{
+	struct strbuf sb = STRBUF_INIT;
+	Queue q;
+	Id *ladder = NULL;
+	size_t nladder, aladder = 0;
+	size_t i, k, e;
+
+	if (st->repo)
+		repo_free(st->repo, 1);
+	st->repo = repo_create(st->pool, "candidates");
+	if (st->sids_alloc)
+		memset(st->sids, 0, st->sids_alloc * sizeof(*st->sids));
+	st->root_sid = new_solvable(st, ROOT_NAME, 0, SID_ROOT, -1, -1, -1);
+	for (i = 0; i < st->nroot_reqs; i++)
+		add_require(st, st->root_sid, st->reqs[st->root_reqs[i]].id);
+
+	for (i = 0; i < st->npkgs; i++) {
+		struct rpkg *p = st->pkgs[i];
+		size_t n = p->p.ncands;
+
+		for (k = 0; k < n; k++) {
+			struct rcand *rc = res_rcand(p->p.cands[k]);
+
+			rc->sid = 0;
+			free(rc->xsid);
+			rc->xsid = NULL;
+			rc->nxsid = 0;
+		}
+		if (!p->reached)
+			continue;
+		nladder = 0;
+		for (k = 0; k < n; k++) {
+			struct rcand *rc = res_rcand(p->p.cands[k]);
+			int rank = p->invert ? (int)(n - 1 - k) : (int)k;
+			size_t j;
+
+			if (!rc->c.want || !rc->c.loaded || rc->c.excluded)
+				continue;
+			rc->sid = new_solvable(st, p->p.name, rank, SID_BASE,
+					       (int)i, (int)k, -1);
+			cand_base(st, rc);
+			for (j = 0; j < rc->nbase; j++)
+				add_require(st, rc->sid,
+					    st->reqs[rc->base[j]].id);
+			ALLOC_GROW(ladder, nladder + 1, aladder);
+			ladder[nladder++] = rc->sid;
+		}
+		add_ladder(st, p->p.name, ladder, nladder, (int)i);
+
+		/*
+		 * Extras need no ladder of their own: each requires the exact
+		 * pin of its base, whose ladder allows one version.
+		 */
+		for (e = 0; e < p->extras.nr; e++) {
+			if (!p->extra_reached[e])
+				continue;
+			strbuf_reset(&sb);
+			strbuf_addf(&sb, "%s[%s]", p->p.name, p->extras.v[e]);
+			for (k = 0; k < n; k++) {
+				struct rcand *rc = res_rcand(p->p.cands[k]);
+				int rank = p->invert ? (int)(n - 1 - k) : (int)k;
+				int *x = NULL;
+				size_t nx = 0, ax = 0, j;
+				Id xs;
+
+				if (!rc->sid)
+					continue;
+				if (!rc->xsid) {
+					rc->xsid = xcalloc(p->extras.nr,
+							   sizeof(*rc->xsid));
+					rc->nxsid = p->extras.nr;
+				}
+				xs = new_solvable(st, sb.buf, rank, SID_EXTRA,
+						  (int)i, (int)k, (int)e);
+				rc->xsid[e] = xs;
+				add_require(st, xs, pin_id(st, p, (int)k));
+				cand_reqs(st, rc, p->extras.v[e], &x, &nx, &ax);
+				for (j = 0; j < nx; j++)
+					add_require(st, xs, st->reqs[x[j]].id);
+				free(x);
+			}
+		}
+	}
+	free(ladder);
+	strbuf_release(&sb);
+
+	pool_createwhatprovides(st->pool);
+	/* technique A: our own provider list for every requirement Id */
+	queue_init(&q);
+	for (i = 0; i < st->nreqs; i++) {
+		struct rreq *r = &st->reqs[i];
+		struct rpkg *p = st->pkgs[r->pkg];
+		Id off;
+
+		if (r->kind == RREQ_AUX)
+			continue;
+		queue_empty(&q);
+		if (r->kind == RREQ_PIN) {
+			Id sid = res_rcand(p->p.cands[r->cand])->sid;
+
+			if (sid)
+				queue_push(&q, sid);
+		} else if (r->computed) {
+			for (k = 0; k < r->nmatched; k++) {
+				struct rcand *rc =
+					res_rcand(p->p.cands[r->matched[k]]);
+				Id sid = rc->sid;
+
+				if (r->extra >= 0)
+					sid = rc->xsid && (size_t)r->extra < rc->nxsid
+						      ? rc->xsid[r->extra]
+						      : 0;
+				if (sid)
+					queue_push(&q, sid);
+			}
+		}
+		/* empty: offset 0 is not "empty" everywhere; use the empty list */
+		off = pool_queuetowhatprovides(st->pool, &q);
+		pool_set_whatprovides(st->pool, r->id, off);
+	}
+	queue_free(&q);
+}
+
+/* ---- result ---------------------------------------------------------- */
+
+struct res_private {
+	struct res_state *st;
+};
+
+static int cmp_sel(const void *a, const void *b)
+{
+	const struct res_selected *x = a, *y = b;
+
+	return strcmp(x->name, y->name);
+}
+
+static void add_dep_edge(size_t **deps, size_t *n, size_t *alloc, size_t to)
+{
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		if ((*deps)[i] == to)
+			return;
+	ALLOC_GROW(*deps, *n + 1, *alloc);
+	(*deps)[(*n)++] = to;
+}
+
+static int cmp_size(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static void collect_result(struct res_state *st, Solver *solv,
+			   struct res_result *res)
+{
+	Queue dq;
+	int *sel_of_pkg = xcalloc(st->npkgs + 1, sizeof(int));
+	size_t i, k, alloc = 0;
+
+	queue_init(&dq);
+	solver_get_decisionqueue(solv, &dq);
+	for (i = 0; i < (size_t)dq.count; i++) {
+		Id sid = dq.elements[i];
+		struct sidinfo *si;
+
+		if (sid <= 0 || (size_t)sid >= st->sids_alloc)
+			continue;
+		si = &st->sids[sid];
+		if (si->kind != SID_BASE)
+			continue;
+		ALLOC_GROW(res->pkgs, res->npkgs + 1, alloc);
+		memset(&res->pkgs[res->npkgs], 0, sizeof(*res->pkgs));
+		res->pkgs[res->npkgs].name = st->pkgs[si->pkg]->p.name;
+		res->pkgs[res->npkgs].cand = st->pkgs[si->pkg]->p.cands[si->cand];
+		res->pkgs[res->npkgs].version =
+			res->pkgs[res->npkgs].cand->version_str;
+		res->pkgs[res->npkgs].direct = st->pkgs[si->pkg]->direct;
+		strvec_init(&res->pkgs[res->npkgs].extras);
+		res->npkgs++;
+	}
+	qsort(res->pkgs, res->npkgs, sizeof(*res->pkgs), cmp_sel);
+	for (i = 0; i < res->npkgs; i++)
+		sel_of_pkg[pkg_of_name(st, res->pkgs[i].name)->idx] = (int)i + 1;
+	for (i = 0; i < (size_t)dq.count; i++) {
+		Id sid = dq.elements[i];
+		struct sidinfo *si;
+
+		if (sid <= 0 || (size_t)sid >= st->sids_alloc)
+			continue;
+		si = &st->sids[sid];
+		if (si->kind == SID_EXTRA && sel_of_pkg[si->pkg])
+			strvec_push(&res->pkgs[sel_of_pkg[si->pkg] - 1].extras,
+				    st->pkgs[si->pkg]->extras.v[si->extra]);
+	}
+	for (i = 0; i < res->npkgs; i++) {
+		struct res_selected *s = &res->pkgs[i];
+		struct rcand *rc = res_rcand(s->cand);
+		size_t dalloc = 0, e;
+		int *x = NULL;
+		size_t nx = 0, ax = 0;
+
+		strvec_sort(&s->extras);
+		cand_base(st, rc);
+		for (k = 0; k < rc->nbase; k++) {
+			int to = sel_of_pkg[st->reqs[rc->base[k]].pkg];
+
+			if (to && (size_t)(to - 1) != i)
+				add_dep_edge(&s->deps, &s->ndeps, &dalloc,
+					     (size_t)to - 1);
+		}
+		for (e = 0; e < s->extras.nr; e++) {
+			nx = 0;
+			cand_reqs(st, rc, s->extras.v[e], &x, &nx, &ax);
+			for (k = 0; k < nx; k++) {
+				int to = sel_of_pkg[st->reqs[x[k]].pkg];
+
+				if (to && (size_t)(to - 1) != i)
+					add_dep_edge(&s->deps, &s->ndeps,
+						     &dalloc, (size_t)to - 1);
+			}
+		}
+		free(x);
+		qsort(s->deps, s->ndeps, sizeof(*s->deps), cmp_size);
+	}
+	alloc = 0;
+	for (i = 0; i < st->nroot_reqs; i++) {
+		int to = sel_of_pkg[st->reqs[st->root_reqs[i]].pkg];
+
+		if (to)
+			add_dep_edge(&res->root_deps, &res->nroot_deps, &alloc,
+				     (size_t)to - 1);
+	}
+	qsort(res->root_deps, res->nroot_deps, sizeof(size_t), cmp_size);
+	queue_free(&dq);
+	free(sel_of_pkg);
+}
+
+/* ---- the loop -------------------------------------------------------- */
+
+static void state_free(struct res_state *st)
+{
+	size_t i;
+
+	if (!st)
+		return;
+	for (i = 0; i < st->npkgs; i++) {
+		struct rpkg *p = st->pkgs[i];
+
+		res_package_release_cands(&p->p);
+		free(p->p.name);
+		strvec_clear(&p->extras);
+		free(p->extra_reached);
+		free(p->pending);
+		free(p);
+	}
+	free(st->pkgs);
+	for (i = 0; i < st->nreqs; i++) {
+		pep_specset_release(&st->reqs[i].spec);
+		free(st->reqs[i].text);
+		free(st->reqs[i].matched);
+	}
+	free(st->reqs);
+	free(st->pkg_of_id);
+	free(st->req_of_id);
+	free(st->root_reqs);
+	free(st->sids);
+	pep_version_release(&st->python);
+	if (st->pool)
+		pool_free(st->pool);
+	free(st);
+}
+
+static bool widen(struct res_state *st, Solver *solv)
+{
+	bool *named = xcalloc(st->npkgs + 1, sizeof(bool));
+	bool widened = false;
+	size_t i;
+
+	res_problem_packages(st, solv, named);
+	for (i = 0; i < st->npkgs; i++) {
+		struct rpkg *p = st->pkgs[i];
+
+		if (!named[i] || p->window >= p->p.ncands)
+			continue;
+		p->window *= 4;
+		widened = true;
+	}
+	free(named);
+	return widened;
+}
+
+int res_resolve(const struct res_options *opts, struct res_source *src,
+		struct res_result *result, struct strbuf *why,
+		struct cvl_error *err)
+{
+	struct res_state *st = xcalloc(1, sizeof(*st));
+	struct res_private *priv = xcalloc(1, sizeof(*priv));
+	size_t i, alloc = 0;
+	int ret = 0;
+
+	memset(result, 0, sizeof(*result));
+	result->priv = priv;
+	priv->st = st;
+	st->opts = opts;
+	st->src = src;
+	st->err = err;
+	if (opts->env)
+		st->env = *opts->env;
+	if (opts->python) {
+		struct cvl_error perr = CVL_ERROR_INIT;
+
+		if (pep_version_parse(&st->python, opts->python,
+				      strlen(opts->python), &perr) < 0)
+			return cvl_error_set(err, CVL_EINVAL,
+					     "invalid target python version '%s'",
+					     opts->python);
+		st->have_python = true;
+	}
+	switch (opts->prerelease) {
+	case PEP_PRERELEASE_ALLOW:
+		st->pre = PEP_PRERELEASES_YES;
+		break;
+	case PEP_PRERELEASE_DISALLOW:
+		st->pre = PEP_PRERELEASES_NO;
+		break;
+	default:
+		st->pre = PEP_PRERELEASES_UNSET;
+		break;
+	}
+	st->pool = pool_create();
+	for (i = 0; i < opts->nroots; i++)
+		if (marker_true(st, opts->roots[i].marker, NULL))
+			intern_requirement(st, &opts->roots[i], &st->root_reqs,
+					   &st->nroot_reqs, &alloc);
+
+	for (;;) {
+		Solver *solv;
+		Queue job, fav;
+		int nprob;
+
+		st->round++;
+		ret = discover(st);
+		if (ret < 0)
+			break;
+		build_pool(st);
+		queue_init(&job);
+		queue_init(&fav);
+		queue_push2(&job, SOLVER_INSTALL | SOLVER_SOLVABLE, st->root_sid);
+		queue_push2(&job, SOLVER_MULTIVERSION | SOLVER_SOLVABLE_ALL, 0);
+		for (i = 0; i < st->npkgs; i++) {
+			struct rpkg *p = st->pkgs[i];
+
+			if (p->locked >= 0 && res_rcand(p->p.cands[p->locked])->sid)
+				queue_push(&fav, res_rcand(p->p.cands[p->locked])->sid);
+		}
+		if (fav.count)
+			queue_push2(&job, SOLVER_FAVOR | SOLVER_SOLVABLE_ONE_OF,
+				    pool_queuetowhatprovides(st->pool, &fav));
+		solv = solver_create(st->pool);
+		nprob = solver_solve(solv, &job);
+		result->rounds++;
+		if (!nprob) {
+			collect_result(st, solv, result);
+		} else if (!widen(st, solv)) {
+			res_explain(st, solv, why);
+			ret = cvl_error_set(err, CVL_EUNSAT,
+					    "no solution for the requirements");
+		}
+		solver_free(solv);
+		queue_free(&job);
+		queue_free(&fav);
+		if (!nprob || ret < 0)
+			break;
+	}
+	result->nloaded = st->nloaded;
+	result->nlisted = st->nlisted;
+	return ret;
+}
+
+void res_result_release(struct res_result *result)
+{
+	struct res_private *priv = result->priv;
+	size_t i;
+
+	for (i = 0; i < result->npkgs; i++) {
+		strvec_clear(&result->pkgs[i].extras);
+		free(result->pkgs[i].deps);
+	}
+	free(result->pkgs);
+	free(result->root_deps);
+	if (priv) {
+		state_free(priv->st);
+		free(priv);
+	}
+	memset(result, 0, sizeof(*result));
+}
+
+/*
+ * One line per selected package, sorted by name:
+ *     name version [extra,extra] -> dep dep
+ */
+void res_result_format(const struct res_result *result, struct strbuf *out)
+{
+	size_t i, k;
+
+	for (i = 0; i < result->npkgs; i++) {
+		const struct res_selected *s = &result->pkgs[i];
+
+		strbuf_addf(out, "%s %s", s->name, s->version);
+		if (s->extras.nr) {
+			strbuf_addstr(out, " [");
+			for (k = 0; k < s->extras.nr; k++)
+				strbuf_addf(out, "%s%s", k ? "," : "",
+					    s->extras.v[k]);
+			strbuf_addch(out, ']');
+		}
+		if (s->ndeps) {
+			strbuf_addstr(out, " ->");
+			for (k = 0; k < s->ndeps; k++)
+				strbuf_addf(out, " %s",
+					    result->pkgs[s->deps[k]].name);
+		}
+		strbuf_addch(out, '\n');
+	}
+}
