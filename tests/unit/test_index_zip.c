@@ -356,6 +356,57 @@ START_TEST(find_metadata_errors)
 }
 END_TEST
 
+/* One central directory entry with every size in a zip64 extra field. */
+static size_t central_zip64(unsigned char *buf, size_t xlen_zip64)
+{
+	static const char name[] = "a-1.0.dist-info/METADATA";
+	size_t nlen = sizeof(name) - 1, xlen = 9 + 4 + xlen_zip64;
+	unsigned char *x;
+
+	memset(buf, 0, 46 + nlen + xlen);
+	put32(buf, 0x02014b50);
+	put16(buf + 10, 8);
+	put32(buf + 16, 0x12345678);
+	put32(buf + 20, 0xffffffffu);
+	put32(buf + 24, 0xffffffffu);
+	put16(buf + 28, nlen);
+	put16(buf + 30, xlen);
+	put32(buf + 42, 0xffffffffu);
+	memcpy(buf + 46, name, nlen);
+	x = buf + 46 + nlen;
+	/* an extended timestamp first, then zip64 */
+	put16(x, 0x5455);
+	put16(x + 2, 5);
+	x += 9;
+	put16(x, 0x0001);
+	put16(x + 2, xlen_zip64);
+	put64(x + 4, 5000000000ULL);  /* uncompressed */
+	put64(x + 12, 4500000000ULL); /* compressed */
+	put64(x + 20, 6000000000ULL); /* local header offset */
+	return 46 + nlen + xlen;
+}
+
+START_TEST(zip64_extra_field)
+{
+	unsigned char buf[256];
+	struct cvl_error err = CVL_ERROR_INIT;
+	struct idx_zip_entry e;
+	size_t n;
+
+	n = central_zip64(buf, 24);
+	ck_assert_int_eq(idx_zip_find_metadata(buf, n, &e, &err), 0);
+	ck_assert_uint_eq(e.uncompressed_size, 5000000000ULL);
+	ck_assert_uint_eq(e.compressed_size, 4500000000ULL);
+	ck_assert_uint_eq(e.local_header_offset, 6000000000ULL);
+	ck_assert_uint_eq(e.crc32, 0x12345678);
+	ck_assert_uint_eq(e.method, 8);
+	/* the zip64 field lacks the offset */
+	n = central_zip64(buf, 16);
+	ck_assert_int_eq(idx_zip_find_metadata(buf, n, &e, &err), -CVL_EINVAL);
+	ck_assert_str_eq(err.msg, "bad zip64 extra field for the METADATA entry");
+}
+END_TEST
+
 START_TEST(truncated_directory)
 {
 	struct strbuf zip = STRBUF_INIT;
@@ -462,6 +513,7 @@ Suite *suite_index_zip(void)
 	tcase_add_test(tc, entry_fields);
 	tcase_add_test(tc, comment_with_decoy);
 	tcase_add_test(tc, zip64_end_record);
+	tcase_add_test(tc, zip64_extra_field);
 	tcase_add_test(tc, find_cd_errors);
 	tcase_add_test(tc, find_metadata_errors);
 	tcase_add_test(tc, truncated_directory);
