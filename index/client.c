@@ -370,14 +370,71 @@ static const char *arena_str(struct arena *a, const char *s)
 	return s ? arena_strndup(a, s, strlen(s)) : NULL;
 }
 
-static bool page_has_filename(const struct idx_page *page, const char *filename)
+/*
+ * The file names a merged page has so far (open addressing; the strings
+ * are the sources', which outlive the set), so that merging stays linear
+ * for projects with thousands of files.
+ */
+struct name_set {
+	const char **slots;
+	size_t cap, n;
+};
+
+static uint64_t name_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+
+	while (*s) {
+		h ^= (unsigned char)*s++;
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+static void name_set_insert(struct name_set *set, const char *name);
+
+static void name_set_grow(struct name_set *set)
+{
+	const char **old = set->slots;
+	size_t oldcap = set->cap, i;
+
+	set->cap = oldcap ? oldcap * 2 : 64;
+	set->slots = xcalloc(set->cap, sizeof(*set->slots));
+	set->n = 0;
+	for (i = 0; i < oldcap; i++)
+		if (old[i])
+			name_set_insert(set, old[i]);
+	free(old);
+}
+
+/* Add `name`; false when it was there already. */
+static bool name_set_add(struct name_set *set, const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < page->nfiles; i++)
-		if (!strcmp(page->files[i].filename, filename))
-			return true;
-	return false;
+	if (2 * (set->n + 1) > set->cap)
+		name_set_grow(set);
+	i = (size_t)(name_hash(name) & (set->cap - 1));
+	while (set->slots[i]) {
+		if (!strcmp(set->slots[i], name))
+			return false;
+		i = (i + 1) & (set->cap - 1);
+	}
+	set->slots[i] = name;
+	set->n++;
+	return true;
+}
+
+static void name_set_insert(struct name_set *set, const char *name)
+{
+	name_set_add(set, name);
+}
+
+static void name_set_release(struct name_set *set)
+{
+	free(set->slots);
+	set->slots = NULL;
+	set->cap = set->n = 0;
 }
 
 /*
@@ -416,10 +473,10 @@ static void page_copy_file(struct idx_page *dst, const struct idx_file *f)
 
 /*
  * Add the files of `src` to `dst` (only those of project `name` when
- * given), skipping file names `dst` already has: the first source wins.
+ * given), skipping file names already `seen`: the first source wins.
  */
-static void page_merge(struct idx_page *dst, const struct idx_page *src,
-		       const char *name)
+static void page_merge(struct idx_page *dst, struct name_set *seen,
+		       const struct idx_page *src, const char *name)
 {
 	size_t i;
 
@@ -428,7 +485,7 @@ static void page_merge(struct idx_page *dst, const struct idx_page *src,
 
 		if (name && (!f->name || strcmp(f->name, name)))
 			continue;
-		if (page_has_filename(dst, f->filename))
+		if (!name_set_add(seen, f->filename))
 			continue;
 		page_copy_file(dst, f);
 	}
@@ -547,39 +604,73 @@ static void page_job_maybe_finish(struct page_job *job)
 	push_ready(job->client, job, NULL);
 }
 
-/* Build the merged page and hand it (or copies) to every waiter. */
+/* Whether find-links source `s` has files of project `name`. */
+static bool flat_has(const struct flat_source *s, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < s->page.nfiles; i++)
+		if (s->page.files[i].name && !strcmp(s->page.files[i].name, name))
+			return true;
+	return false;
+}
+
+/*
+ * The page of a finished job: the one index page that has the project,
+ * moved as it is, or a merge of every source that has files of it.
+ */
+static void page_job_result(struct page_job *job, struct idx_page *out)
+{
+	struct idx_client *c = job->client;
+	struct name_set seen = { NULL, 0, 0 };
+	size_t i, nfound = 0, nflats = 0, last = 0;
+
+	for (i = 0; i < c->nindexes; i++) {
+		if (job->found[i]) {
+			nfound++;
+			last = i;
+		}
+	}
+	for (i = 0; i < c->nflats; i++)
+		if (flat_has(&c->flats[i], job->name))
+			nflats++;
+	if (nfound == 1 && !nflats) {
+		*out = job->pages[last];
+		job->pages[last] = (struct idx_page)IDX_PAGE_INIT;
+		return;
+	}
+	out->name = arena_str(&out->arena, job->name);
+	for (i = 0; i < c->nindexes; i++)
+		if (job->found[i])
+			page_merge(out, &seen, &job->pages[i], NULL);
+	for (i = 0; i < c->nflats; i++)
+		page_merge(out, &seen, &c->flats[i].page, job->name);
+	name_set_release(&seen);
+	if (!nfound && !out->nfiles) {
+		cvl_error_set(&job->err, CVL_ENOTFOUND,
+			      "project '%s' was not found in any index",
+			      job->name);
+		if (!c->nindexes && !c->nflats)
+			cvl_error_hint(&job->err,
+				       "no index and no find-links were given");
+		job->rc = -CVL_ENOTFOUND;
+	}
+}
+
+/* Build the page and hand it (or copies) to every waiter. */
 static void page_job_deliver(struct page_job *job)
 {
 	struct idx_client *c = job->client;
-	struct idx_page merged = IDX_PAGE_INIT;
-	bool any_index = false;
+	struct idx_page result = IDX_PAGE_INIT;
 	size_t i;
 
-	if (!job->rc) {
-		merged.name = arena_str(&merged.arena, job->name);
-		for (i = 0; i < c->nindexes; i++) {
-			if (!job->found[i])
-				continue;
-			page_merge(&merged, &job->pages[i], NULL);
-			any_index = true;
-		}
-		for (i = 0; i < c->nflats; i++)
-			page_merge(&merged, &c->flats[i].page, job->name);
-		if (!any_index && !merged.nfiles) {
-			cvl_error_set(&job->err, CVL_ENOTFOUND,
-				      "project '%s' was not found in any index",
-				      job->name);
-			if (!c->nindexes && !c->nflats)
-				cvl_error_hint(&job->err,
-					       "no index and no find-links were given");
-			job->rc = -CVL_ENOTFOUND;
-		}
-	}
+	if (!job->rc)
+		page_job_result(job, &result);
 	c->progress.pages_done++;
 	report_progress(c);
 	for (i = 0; i < job->nwaiters; i++) {
 		struct idx_page copy = IDX_PAGE_INIT;
-		struct idx_page *give = &merged;
+		struct idx_page *give = &result;
 
 		if (job->rc) {
 			job->waiters[i].cb(job->name, NULL, job->rc, &job->err,
@@ -588,15 +679,18 @@ static void page_job_deliver(struct page_job *job)
 		}
 		if (i + 1 < job->nwaiters) {
 			/* all but the last caller get a copy */
+			struct name_set seen = { NULL, 0, 0 };
+
 			copy.name = arena_str(&copy.arena, job->name);
-			page_merge(&copy, &merged, NULL);
+			page_merge(&copy, &seen, &result, NULL);
+			name_set_release(&seen);
 			give = &copy;
 		}
 		job->waiters[i].cb(job->name, give, 0, NULL,
 				   job->waiters[i].data);
 		idx_page_release(give);
 	}
-	idx_page_release(&merged);
+	idx_page_release(&result);
 	page_job_free(job);
 }
 

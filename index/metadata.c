@@ -42,6 +42,8 @@ struct md_fetch {
 	struct strbuf tail;              /* its last bytes ... */
 	uint64_t tail_off;               /* ... from this offset */
 	struct strbuf cd;                /* the central directory, when apart */
+	uint64_t cd_off, cd_size;
+	uint64_t cd_fetch;               /* bytes of it asked for */
 	struct idx_zip_entry entry;
 	bool refetched_local;
 };
@@ -460,8 +462,18 @@ static void on_cd(const struct idx_request *req, struct idx_response *resp,
 		whole_wheel(m, &resp->body);
 		return;
 	}
+	if (resp->body.len != m->cd_fetch) {
+		failf(m, CVL_EINVAL,
+		      "cannot read wheel '%s': short range response for its central directory",
+		      m->file->filename);
+		return;
+	}
+	/* the part before the tail, then the part inside it */
 	strbuf_reset(&m->cd);
 	strbuf_add(&m->cd, resp->body.buf, resp->body.len);
+	if (m->cd_fetch < m->cd_size)
+		strbuf_add(&m->cd, m->tail.buf,
+			   (size_t)(m->cd_size - m->cd_fetch));
 	have_cd(m, (const unsigned char *)m->cd.buf, m->cd.len);
 }
 
@@ -509,11 +521,23 @@ static void on_tail(const struct idx_request *req, struct idx_response *resp,
 		return;
 	}
 	if (!cd_size) {
-		have_cd(m, NULL, 0);
+		have_cd(m, (const unsigned char *)"", 0);
 		return;
 	}
-	submit(m, m->base_url, (int64_t)cd_off, (int64_t)(cd_off + cd_size - 1),
-	       (size_t)cd_size, IDX_CACHE_NONE, on_cd);
+	if (cd_off + cd_size > m->size) {
+		failf(m, CVL_EINVAL,
+		      "cannot read wheel '%s': its central directory ends past the end",
+		      m->file->filename);
+		return;
+	}
+	/* only the part of the central directory that the tail lacks */
+	m->cd_off = cd_off;
+	m->cd_size = cd_size;
+	m->cd_fetch = cd_off + cd_size > m->tail_off ? m->tail_off - cd_off
+						      : cd_size;
+	submit(m, m->base_url, (int64_t)cd_off,
+	       (int64_t)(cd_off + m->cd_fetch - 1), (size_t)m->cd_fetch,
+	       IDX_CACHE_NONE, on_cd);
 }
 
 static void fetch_wheel(struct md_fetch *m)

@@ -427,6 +427,7 @@ START_TEST(test_find_links_merged)
 {
 	struct idx_client *c;
 	struct page_result pr;
+	const struct idx_file *f;
 
 	make_two_indexes();
 	make_wheel("links/foo-3.0-py3-none-any.whl", "foo", "3.0",
@@ -450,10 +451,26 @@ START_TEST(test_find_links_merged)
 	idx_page_release(&pr.page);
 	idx_client_free(c);
 
+	/* a file name on both: the index's file is kept, once */
+	make_wheel("links/foo-1.0-py3-none-any.whl", "foo", "1.0",
+		   metadata_text("foo", "1.0", "2.1", ""));
+	c = new_client("a", "b", "links", IDX_STRATEGY_UNSAFE_BEST_MATCH, NULL);
+	get_page(c, "foo", &pr);
+	check_files(&pr, "foo-1.0-py3-none-any.whl foo-2.0-py3-none-any.whl foo-3.0-py3-none-any.whl foo-3.0.tar.gz");
+	f = find_file(&pr.page, "foo-1.0-py3-none-any.whl");
+	ck_assert_ptr_nonnull(strstr(f->url, "/a/files/"));
+	ck_assert_uint_eq(f->nhashes, 1);
+	ck_assert_ptr_nonnull(f->wheel);
+	ck_assert_str_eq(f->wheel->name, "foo");
+	idx_page_release(&pr.page);
+	idx_client_free(c);
+
 	/* find-links alone (--no-index) */
 	c = new_client(NULL, NULL, "links", IDX_STRATEGY_FIRST_INDEX, NULL);
 	get_page(c, "foo", &pr);
-	check_files(&pr, "foo-3.0-py3-none-any.whl foo-3.0.tar.gz");
+	check_files(&pr, "foo-1.0-py3-none-any.whl foo-3.0-py3-none-any.whl foo-3.0.tar.gz");
+	ck_assert_ptr_nonnull(strstr(find_file(&pr.page, "foo-1.0-py3-none-any.whl")->url,
+				     "/links/foo-1.0-py3-none-any.whl"));
 	idx_page_release(&pr.page);
 	idx_client_free(c);
 }
