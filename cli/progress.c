@@ -46,7 +46,8 @@ static void format_line(const struct idx_progress *p, struct strbuf *out)
 		strbuf_addf(out, "%s %zu/%zu metadata",
 			    p->pages_total ? "," : "", p->metadata_done,
 			    p->metadata_total);
-	strbuf_addf(out, ", %zu requests, ", p->http.requests);
+	strbuf_addf(out, ", %zu request%s, ", p->http.requests,
+		    p->http.requests == 1 ? "" : "s");
 	cvl_format_bytes(p->http.bytes, out);
 }
 
