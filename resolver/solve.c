@@ -282,6 +282,36 @@ static int cmp_cand(const void *a, const void *b)
 	return strcmp(x->version_str, y->version_str);
 }
 
+/*
+ * Requires-Python against the target, ignoring upper bounds ('<', '<=',
+ * the upper half of '~=') as uv does: packages cap Python
+ * speculatively, and the packse scenarios (python-less-than-current)
+ * expect such a cap to be ignored.  An unparsable value admits, as pip
+ * does.
+ */
+static bool python_admits(struct res_state *st, const char *rp)
+{
+	struct pep_specset set = PEP_SPECSET_INIT;
+	struct cvl_error err = CVL_ERROR_INIT;
+	bool ok = true;
+	size_t i;
+
+	if (pep_specset_parse(&set, rp, strlen(rp), &err) < 0)
+		return true;
+	for (i = 0; i < set.nr && ok; i++) {
+		const struct pep_specifier *c = &set.items[i];
+
+		if (c->op == PEP_OP_LT || c->op == PEP_OP_LE)
+			continue;
+		if (c->op == PEP_OP_COMPATIBLE)
+			ok = pep_version_cmp(&st->python, &c->version) >= 0;
+		else
+			ok = pep_specifier_match(c, &st->python);
+	}
+	pep_specset_release(&set);
+	return ok;
+}
+
 static void classify(struct res_state *st, struct rpkg *p)
 {
 	const struct res_options *o = st->opts;
@@ -298,20 +328,10 @@ static void classify(struct res_state *st, struct rpkg *p)
 		if (c->excluded == RES_EXCL_INVALID)
 			continue;
 		c->is_pre = pep_version_is_prerelease(&c->version);
-		if (c->requires_python && st->have_python) {
-			struct pep_specset rp = PEP_SPECSET_INIT;
-			struct cvl_error err = CVL_ERROR_INIT;
-
-			/* an unparsable Requires-Python admits, as pip does */
-			if (pep_specset_parse(&rp, c->requires_python,
-					      strlen(c->requires_python),
-					      &err) == 0 &&
-			    !pep_specset_contains(&rp, &st->python,
-						  PEP_PRERELEASES_YES, false))
-				c->excluded = RES_EXCL_REQUIRES_PYTHON;
-			pep_specset_release(&rp);
-			if (c->excluded)
-				continue;
+		if (c->requires_python && st->have_python &&
+		    !python_admits(st, c->requires_python)) {
+			c->excluded = RES_EXCL_REQUIRES_PYTHON;
+			continue;
 		}
 		if ((no_binary || !c->has_wheel) && (only_binary || !c->has_sdist))
 			c->excluded = RES_EXCL_NO_DIST;
@@ -368,11 +388,62 @@ static int cmp_int(const void *a, const void *b)
 }
 
 /*
+ * Whether a root requirement on the package pins `c` (== / ===): a yanked
+ * version pinned by the project may then satisfy any requirement on it
+ * (PEP 592; packse transitive-package-only-yanked-in-range-opt-in).
+ */
+static bool root_pins(struct res_state *st, int pkg,
+		      const struct res_candidate *c)
+{
+	size_t i;
+
+	for (i = 0; i < st->nroot_reqs; i++) {
+		const struct rreq *r = &st->reqs[st->root_reqs[i]];
+
+		if (r->pkg == pkg && r->exact_pin &&
+		    pep_specset_contains(&r->spec, &c->version,
+					 PEP_PRERELEASES_YES, false))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The pre-release policy of one requirement.  "if-necessary" (the
+ * default) follows uv and the packse scenarios: pre-releases when the
+ * requirement's specifier names one, when a root requirement on the same
+ * package names one (the project opted in), or when the package has no
+ * usable final release at all.  A range that only pre-releases match does
+ * not admit them by itself (packse package-only-prereleases-in-range).
+ */
+static enum pep_prereleases req_prereleases(struct res_state *st,
+					    const struct rreq *r)
+{
+	const struct rpkg *p = st->pkgs[r->pkg];
+	size_t i;
+
+	if (st->pre != PEP_PRERELEASES_UNSET)
+		return st->pre;
+	if (pep_specset_admits_prereleases(&r->spec))
+		return PEP_PRERELEASES_YES;
+	for (i = 0; i < st->nroot_reqs; i++) {
+		const struct rreq *q = &st->reqs[st->root_reqs[i]];
+
+		if (q->pkg == r->pkg && q->kind == RREQ_NORMAL &&
+		    pep_specset_admits_prereleases(&q->spec))
+			return PEP_PRERELEASES_YES;
+	}
+	for (i = 0; i < p->p.ncands; i++)
+		if (!p->p.cands[i]->excluded && !p->p.cands[i]->is_pre)
+			return PEP_PRERELEASES_NO;
+	return PEP_PRERELEASES_YES;
+}
+
+/*
  * The candidates a requirement accepts, computed once per requirement
  * over every eligible candidate of its (listed) package: PEP 440 match
- * with the pre-release policy (packaging's filter: pre-releases only when
- * the specifier names one or no final release matches), yanked versions
- * only for == / === pins, then the constraints on that name.
+ * with the pre-release policy (req_prereleases), yanked versions only for
+ * == / === pins, then the constraints on that name.
  */
 static void compute_matches(struct res_state *st, struct rreq *r)
 {
@@ -395,18 +466,21 @@ static void compute_matches(struct res_state *st, struct rreq *r)
 		vers[n] = &c->version;
 		idx[n++] = i;
 	}
-	nm = pep_specset_filter(&r->spec, vers, NULL, n, st->pre, out);
+	nm = pep_specset_filter(&r->spec, vers, NULL, n,
+				req_prereleases(st, r), out);
 	for (i = 0; i < nm; i++)
 		res[nres++] = (int)idx[out[i]];
-	if (r->exact_pin)
-		for (i = 0; i < p->p.ncands; i++) {
-			struct res_candidate *c = p->p.cands[i];
+	for (i = 0; i < p->p.ncands; i++) {
+		struct res_candidate *c = p->p.cands[i];
 
-			if (!c->excluded && c->yanked &&
-			    pep_specset_contains(&r->spec, &c->version,
-						 PEP_PRERELEASES_YES, false))
-				res[nres++] = (int)i;
-		}
+		if (c->excluded || !c->yanked)
+			continue;
+		if (!r->exact_pin && !root_pins(st, r->pkg, c))
+			continue;
+		if (pep_specset_contains(&r->spec, &c->version,
+					 PEP_PRERELEASES_YES, false))
+			res[nres++] = (int)i;
+	}
 	qsort(res, nres, sizeof(*res), cmp_int);
 	n = 0;
 	for (i = 0; i < nres; i++)
