@@ -95,6 +95,14 @@ void idx_page_release(struct idx_page *page);
  * `base_url` is the final URL the page came from (relative links resolve
  * against it).  Files whose names cannot be parsed are kept as
  * IDX_FILE_OTHER.
+ *
+ * Both parsers release `page` first (it must be initialized) and leave it
+ * empty on failure.  File URLs are kept without their fragment (hashes in
+ * it go to `hashes`).  A wheel or sdist of another project than `name`
+ * is IDX_FILE_OTHER.  Bodies over 64 MiB are refused (-CVL_ETOOBIG); a
+ * malformed page, a bad hash or a non-UTF-8 body is -CVL_EINVAL, an
+ * api-version other than 1.x -CVL_EUNSUPPORTED; messages start with
+ * "invalid project page '<url, password redacted>': ".
  */
 int idx_page_parse_json(struct idx_page *page, const char *name,
 			const char *base_url, const char *body, size_t len,
@@ -104,7 +112,9 @@ int idx_page_parse_json(struct idx_page *page, const char *name,
  * (HTML-unescaped), data-yanked, data-dist-info-metadata /
  * data-core-metadata, and a <base href>.  With name == NULL, a flat
  * --find-links listing: every anchor to a distribution file, of any
- * project.
+ * project.  As in pip, a file's name is the last segment of its URL's
+ * path, percent-decoded, not the anchor's text; links ending in '/'
+ * (directories) are skipped.
  */
 int idx_page_parse_html(struct idx_page *page, const char *name,
 			const char *base_url, const char *body, size_t len,
