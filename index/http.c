@@ -74,6 +74,8 @@ struct xfer {
 	struct curl_slist *hdrs;
 	struct strbuf body;
 	bool too_big;
+	bool stalled;           /* aborted: no data for low_speed_time_s */
+	int64_t last_data_ms;   /* when bytes last arrived (or the start) */
 	struct resp_headers rh;
 	char errbuf[CURL_ERROR_SIZE];
 };
@@ -345,22 +347,38 @@ static int xfer_error(struct xfer *x, struct cvl_error *err, int code,
 	return rc;
 }
 
+/* A cache that cannot be written only costs speed later: not an error. */
+static void store_quietly(struct idx_http *h, const struct tr_entry *e)
+{
+	int rc = tr_cache_store(&h->cache, e, NULL);
+
+	(void)rc;
+}
+
 /*
  * Hand the result to the callback and free the request.  `resp` fields
  * other than the body are filled by the caller; the body is x->body.
+ * `pending` (or NULL) is the cache entry of a new response: it is stored
+ * after the callback, unless the callback rejected the response (then,
+ * as for a response that came from the cache, the entry is removed).
  */
 static void complete(struct idx_http *h, struct xfer *x,
 		     struct idx_response *resp, int rc,
-		     const struct cvl_error *err)
+		     const struct cvl_error *err, struct tr_entry *pending)
 {
 	struct cvl_error none = CVL_ERROR_INIT;
 
 	resp->body = x->body;
+	resp->no_store = false;
 	strbuf_init(&x->body, 0);
 	h->stats.pending--;
 	h->stats.completed++;
 	if (x->done)
 		x->done(&x->req, resp, rc, rc ? err : &none, x->data);
+	if (!rc && resp->no_store && x->key)
+		tr_cache_remove(&h->cache, x->key);
+	else if (!rc && pending)
+		store_quietly(h, pending);
 	strbuf_release(&resp->body);
 	xfer_free(x);
 }
@@ -374,7 +392,7 @@ static void complete_error(struct idx_http *h, struct xfer *x, int status,
 	resp.status = status;
 	resp.final_url = x->url.clean;
 	strbuf_reset(&x->body);
-	complete(h, x, &resp, rc, err);
+	complete(h, x, &resp, rc, err, NULL);
 }
 
 /* Serve a cache entry (fresh, offline, or revalidated by a 304). */
@@ -397,7 +415,7 @@ static void complete_cached(struct idx_http *h, struct xfer *x,
 		h->stats.revalidated++;
 	else
 		h->stats.cache_hits++;
-	complete(h, x, &resp, 0, NULL);
+	complete(h, x, &resp, 0, NULL, NULL);
 }
 
 /* "64 MiB", or "1000 bytes" when not a whole number of MiB. */
@@ -527,7 +545,7 @@ static void serve_file(struct idx_http *h, struct xfer *x)
 	resp.content_type = content_type_of(p);
 	strbuf_release(&pathbuf);
 	strbuf_release(&index);
-	complete(h, x, &resp, 0, NULL);
+	complete(h, x, &resp, 0, NULL, NULL);
 	return;
 fail:
 	if (fd >= 0)
@@ -549,7 +567,31 @@ static size_t on_body(char *ptr, size_t size, size_t nmemb, void *data)
 		return 0; /* aborts the transfer with CURLE_WRITE_ERROR */
 	}
 	x->h->stats.bytes += n;
+	if (n)
+		x->last_data_ms = now_ms();
 	return n;
+}
+
+/*
+ * libcurl calls this often while data flows and about once a second when
+ * it does not.  A transfer is stalled when no byte has arrived for the
+ * timeout: CURLOPT_LOW_SPEED_TIME would average the speed over several
+ * seconds, so a body that stops after a burst would live on much longer.
+ */
+static int on_progress(void *data, curl_off_t dltotal, curl_off_t dlnow,
+		       curl_off_t ultotal, curl_off_t ulnow)
+{
+	struct xfer *x = data;
+
+	(void)dltotal;
+	(void)dlnow;
+	(void)ultotal;
+	(void)ulnow;
+	if (now_ms() - x->last_data_ms > x->h->opts.low_speed_time_s * 1000) {
+		x->stalled = true;
+		return 1; /* aborts with CURLE_ABORTED_BY_CALLBACK */
+	}
+	return 0;
 }
 
 static bool header_is(const char *line, size_t len, const char *name,
@@ -593,6 +635,7 @@ static size_t on_header(char *line, size_t size, size_t nmemb, void *data)
 	};
 	size_t i;
 
+	x->last_data_ms = now_ms();
 	if (len > 5 && !memcmp(line, "HTTP/", 5)) {
 		/* a new response (after a redirect, say): forget the last one */
 		const char *p = memchr(line, ' ', len), *end = line + len;
@@ -674,6 +717,8 @@ static int start_transfer(struct idx_http *h, struct xfer *x,
 	x->easy = c;
 	x->attempts++;
 	x->too_big = false;
+	x->stalled = false;
+	x->last_data_ms = now_ms();
 	x->errbuf[0] = '\0';
 	strbuf_reset(&x->body);
 	x->body.limit = x->req.max_size;
@@ -703,8 +748,9 @@ static int start_transfer(struct idx_http *h, struct xfer *x,
 	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
 	curl_easy_setopt(c, CURLOPT_MAXREDIRS, o->max_redirs);
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, o->connect_timeout_ms);
-	curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
-	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, o->low_speed_time_s);
+	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+	curl_easy_setopt(c, CURLOPT_XFERINFODATA, x);
 	curl_easy_setopt(c, CURLOPT_USERAGENT, h->user_agent);
 	curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)x->req.max_size);
 	if (is_ranged(&x->req)) {
@@ -944,6 +990,11 @@ static void describe_curl_error(struct strbuf *sb, struct xfer *x, CURLcode cc)
 	CURL *c = x->easy;
 	curl_off_t clen = -1;
 
+	if (x->stalled) {
+		strbuf_addf(sb, "no data for %ld second%s", x->h->opts.low_speed_time_s,
+			    x->h->opts.low_speed_time_s == 1 ? "" : "s");
+		return;
+	}
 	switch (cc) {
 	case CURLE_COULDNT_RESOLVE_HOST:
 		strbuf_addf(sb, "cannot resolve host '%s'", x->url.host);
@@ -972,12 +1023,8 @@ static void describe_curl_error(struct strbuf *sb, struct xfer *x, CURLcode cc)
 		strbuf_addstr(sb, "the server closed the connection without a response");
 		break;
 	case CURLE_OPERATION_TIMEDOUT:
-		if (!x->rh.status && strstr(x->errbuf, "onnect"))
-			strbuf_addf(sb, "no connection within %ld ms",
-				    x->h->opts.connect_timeout_ms);
-		else
-			strbuf_addf(sb, "no data for %ld seconds",
-				    x->h->opts.low_speed_time_s);
+		strbuf_addf(sb, "no connection within %ld ms",
+			    x->h->opts.connect_timeout_ms);
 		break;
 	case CURLE_TOO_MANY_REDIRECTS:
 		strbuf_addf(sb, "more than %ld redirects (a redirect loop?)",
@@ -998,44 +1045,33 @@ static void describe_curl_error(struct strbuf *sb, struct xfer *x, CURLcode cc)
 	}
 }
 
-/* A cache that cannot be written only costs speed later: not an error. */
-static void store_quietly(struct idx_http *h, const struct tr_entry *e)
+/*
+ * The cache entry for a new 200 response, or false when it is not to be
+ * stored.  The body is copied: the callback may take the response's.
+ */
+static bool entry_for_response(struct idx_http *h, struct xfer *x,
+			       const char *final_url, struct tr_entry *e)
 {
-	int rc = tr_cache_store(&h->cache, e, NULL);
-
-	(void)rc;
-}
-
-static void store_response(struct idx_http *h, struct xfer *x,
-			   const char *final_url)
-{
-	struct tr_entry e;
-
 	if (!x->key || !h->cache.dir || x->policy == IDX_CACHE_NONE)
-		return;
-	tr_entry_init(&e);
-	e.key = xstrdup(x->key);
-	e.url = xstrdup(x->url.clean);
-	e.final_url = xstrdup(final_url);
-	e.content_type = x->rh.content_type ? xstrdup(x->rh.content_type) : NULL;
-	e.etag = x->rh.etag ? xstrdup(x->rh.etag) : NULL;
-	e.last_modified = x->rh.last_modified ? xstrdup(x->rh.last_modified) : NULL;
-	e.status = 200;
-	e.stored = (int64_t)time(NULL);
+		return false;
+	e->key = xstrdup(x->key);
+	e->url = xstrdup(x->url.clean);
+	e->final_url = xstrdup(final_url);
+	e->content_type = x->rh.content_type ? xstrdup(x->rh.content_type) : NULL;
+	e->etag = x->rh.etag ? xstrdup(x->rh.etag) : NULL;
+	e->last_modified = x->rh.last_modified ? xstrdup(x->rh.last_modified) : NULL;
+	e->status = 200;
+	e->stored = (int64_t)time(NULL);
 	if (x->policy == IDX_CACHE_FOREVER) {
-		e.forever = true;
-	} else if (!tr_entry_set_freshness(&e, x->rh.cache_control, x->rh.expires,
+		e->forever = true;
+	} else if (!tr_entry_set_freshness(e, x->rh.cache_control, x->rh.expires,
 					   x->rh.date, x->rh.age)) {
 		/* no-store: and forget what an earlier response left */
 		tr_cache_remove(&h->cache, x->key);
-		tr_entry_release(&e);
-		return;
+		return false;
 	}
-	/* borrow the body for the write */
-	e.body = x->body;
-	store_quietly(h, &e);
-	strbuf_init(&e.body, 0);
-	tr_entry_release(&e);
+	strbuf_add(&e->body, x->body.buf, x->body.len);
+	return true;
 }
 
 /* A 304: refresh the stored entry's freshness and serve it. */
@@ -1104,7 +1140,7 @@ static void finish_one(struct idx_http *h, struct xfer *x, CURLcode cc)
 					"the response exceeds %s", sb.buf);
 			goto fail;
 		}
-		if (retryable_curl(cc) && may_retry) {
+		if ((retryable_curl(cc) || x->stalled) && may_retry) {
 			free(final_url);
 			schedule_retry(h, x);
 			return;
@@ -1119,6 +1155,11 @@ static void finish_one(struct idx_http *h, struct xfer *x, CURLcode cc)
 		return;
 	}
 	if (status == 200 || (status == 206 && is_ranged(&x->req))) {
+		struct tr_entry e;
+		bool store;
+
+		tr_entry_init(&e);
+		store = status == 200 && entry_for_response(h, x, final_url, &e);
 		memset(&resp, 0, sizeof(resp));
 		resp.status = (int)status;
 		resp.final_url = final_url;
@@ -1126,9 +1167,8 @@ static void finish_one(struct idx_http *h, struct xfer *x, CURLcode cc)
 		resp.range_honoured = status == 206;
 		resp.total_size = status == 206 ? content_range_total(x->rh.content_range) :
 				  x->body.len;
-		if (status == 200)
-			store_response(h, x, final_url);
-		complete(h, x, &resp, 0, NULL);
+		complete(h, x, &resp, 0, NULL, store ? &e : NULL);
+		tr_entry_release(&e);
 		free(final_url);
 		return;
 	}
@@ -1293,6 +1333,8 @@ int idx_http_run(struct idx_http *h, struct cvl_error *err)
 		report_progress(h, false);
 		if (h->ready_head && h->active < h->opts.concurrency)
 			continue;
+		if (!h->active && !h->ready_head && !h->delayed)
+			break;
 		due = next_due(h);
 		if (due != INT64_MAX) {
 			now = now_ms();
@@ -1306,7 +1348,7 @@ int idx_http_run(struct idx_http *h, struct cvl_error *err)
 						   curl_multi_strerror(mc));
 				break;
 			}
-		} else if (timeout > 0) {
+		} else if (h->delayed && timeout > 0) {
 			/* only retry timers are left: nothing else can run */
 			struct timespec ts = { timeout / 1000, (timeout % 1000) * 1000000L };
 

@@ -174,8 +174,8 @@ int idx_zip_extract(const struct idx_zip_entry *e, const unsigned char *data,
 struct idx_http_opts {
 	size_t concurrency;      /* transfers at once; 0 = default 50 */
 	long connect_timeout_ms; /* 0 = default 10000 */
-	long low_speed_time_s;   /* abort a transfer stalled (< 1 byte/s)
-				  * this long; 0 = default 30 */
+	long low_speed_time_s;   /* abort a transfer when no byte arrives
+				  * for this long; 0 = default 30 */
 	int retries;             /* on connection errors, 429, 5xx; <0 = default 3 */
 	long retry_base_ms;      /* first backoff (doubles, plus jitter);
 				  * 0 = default 500 */
@@ -221,6 +221,9 @@ struct idx_response {
 	bool range_honoured;   /* a range was asked for and 206 came back */
 	uint64_t total_size;   /* whole size from Content-Range (or of the
 				* file:// file); 0 unknown */
+	bool no_store;         /* set by the callback to reject the response:
+				* it is not cached, and the cache entry it
+				* came from (if any) is removed */
 };
 
 struct idx_http;
