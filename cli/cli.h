@@ -178,5 +178,6 @@ int cmd_tags(int argc, char **argv, struct cvl_ctx *ctx);
 int cmd_inputs(int argc, char **argv, struct cvl_ctx *ctx);
 int cmd_cache(int argc, char **argv, struct cvl_ctx *ctx);
 int cmd_index(int argc, char **argv, struct cvl_ctx *ctx);
+int cmd_lock(int argc, char **argv, struct cvl_ctx *ctx);
 
 #endif
