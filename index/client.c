@@ -583,16 +583,29 @@ static void page_job_remove_active(struct page_job *job)
 	}
 }
 
+/*
+ * What an index serves that cannot be used (a malformed or oversized page,
+ * a broken wheel) is an index error, like a failed request: the user's
+ * input is not at fault.
+ */
+static int as_index_error(int rc, struct cvl_error *err)
+{
+	if (rc != -CVL_EINVAL && rc != -CVL_ETOOBIG)
+		return rc;
+	err->code = CVL_ENETWORK;
+	return -CVL_ENETWORK;
+}
+
 static void page_job_fail(struct page_job *job, int rc,
 			  const struct cvl_error *err)
 {
 	if (job->rc)
 		return; /* the first error is the one reported */
-	job->rc = rc;
 	if (err)
 		job->err = *err;
 	else
 		cvl_error_set(&job->err, -rc, "%s", cvl_errcode_text(rc));
+	job->rc = as_index_error(rc, &job->err);
 }
 
 static void page_job_maybe_finish(struct page_job *job)
@@ -743,7 +756,9 @@ static int parse_page(struct idx_page *page, const char *name,
 			cvl_error_hint(err, "%s", perr.hint);
 	}
 	strbuf_release(&shown);
-	return r;
+	/* whatever is wrong with a page, the index is at fault */
+	err->code = CVL_ENETWORK;
+	return -CVL_ENETWORK;
 }
 
 static void submit_index_page(struct page_job *job, size_t i);
@@ -1032,11 +1047,12 @@ static void on_metadata(const struct idx_file *file, struct pep_metadata *md,
 	struct md_job *mj = data;
 	struct idx_client *c = mj->client;
 
-	mj->rc = rc;
 	if (c->md_starting && !rc)
 		c->progress.metadata_cached++;
+	mj->rc = rc;
 	if (rc) {
 		mj->err = *err;
+		mj->rc = as_index_error(rc, &mj->err);
 	} else {
 		mj->md = *md;
 		*md = (struct pep_metadata)PEP_METADATA_INIT;

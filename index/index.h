@@ -444,8 +444,10 @@ void idx_client_free(struct idx_client *c);
 /*
  * The merged page of one project, or an error for it: rc is 0, or e.g.
  *     -CVL_ENOTFOUND  project 'foo' was not found in any index
- *     -CVL_ENETWORK   (URL, status and cause in err)
- *     -CVL_EINVAL     a malformed page (its URL in err)
+ *     -CVL_ENETWORK   an index error: a failed request (URL, status and
+ *                     cause in err), or a malformed or oversized page
+ *                     (its URL and the problem in err)
+ *     -CVL_EIO        a local index or find-links directory unreadable
  * `page` holds the files of every source that contributed (first-index:
  * the first index that has the project, plus find-links), in source order,
  * only files of this project; page->url is the URL of the first source.
@@ -472,7 +474,9 @@ void idx_client_fetch_pages(struct idx_client *c, const char *const *names,
  *                        match its sha256 (expected ..., got ...)
  *     -CVL_EUNSUPPORTED  sdist 'foo-1.0.tar.gz' needs a build to know its
  *                        dependencies (building sdists is not supported yet)
- *     -CVL_ENETWORK, -CVL_EINVAL
+ *     -CVL_ENETWORK      a failed request, or a file the index serves that
+ *                        cannot be read (a broken zip, malformed metadata,
+ *                        metadata of another name or version)
  * `md` belongs to the callee as `page` above (move it and reset it to
  * PEP_METADATA_INIT to keep it); NULL when rc != 0.  Its name and version
  * were checked against the file's.

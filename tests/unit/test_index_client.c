@@ -702,7 +702,7 @@ START_TEST(test_wheel_metadata_wrong_name)
 	c = new_client("a", NULL, NULL, IDX_STRATEGY_FIRST_INDEX, NULL);
 	get_page(c, "foo", &pr);
 	get_md(c, &pr.page.files[0], &mr);
-	ck_assert_int_eq(mr.rc, -CVL_EINVAL);
+	ck_assert_int_eq(mr.rc, -CVL_ENETWORK);
 	ck_assert_str_eq(mr.err.msg,
 			 "metadata of 'foo-1.0-py3-none-any.whl' is for 'other' 1.1, expected 'foo' 1.0");
 	idx_page_release(&pr.page);
