@@ -24,9 +24,12 @@ void lock_check_specset(struct lock_diags *d, const char *what,
 			const char *s, size_t len, int line, int column);
 void lock_check_hash(struct lock_diags *d, const char *algo,
 		     const char *value, size_t len, int line, int column);
+/* A file name of package `pkgname` at `pkgversion` (either may be NULL). */
 void lock_check_wheelname(struct lock_diags *d, const char *pkgname,
-			  const char *s, size_t len, int line, int column);
+			  const char *pkgversion, const char *s, size_t len,
+			  int line, int column);
 void lock_check_sdistname(struct lock_diags *d, const char *pkgname,
-			  const char *s, size_t len, int line, int column);
+			  const char *pkgversion, const char *s, size_t len,
+			  int line, int column);
 
 #endif

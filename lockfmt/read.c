@@ -206,7 +206,7 @@ static void read_hashes(struct reader *r, const struct toml_value *tbl,
 }
 
 static void read_file_entry(struct reader *r, const struct toml_value *tbl,
-			    enum file_kind kind, const char *pkgname,
+			    enum file_kind kind, const struct lock_package *pkg,
 			    struct lock_file_entry *f)
 {
 	static const char *const dist_keys[] = {
@@ -260,11 +260,13 @@ static void read_file_entry(struct reader *r, const struct toml_value *tbl,
 		const struct toml_value *at = namev ? namev : tbl;
 
 		if (kind == FILE_WHEEL)
-			lock_check_wheelname(r->d, pkgname, fn.buf, fn.len,
-					     at->line, at->column);
+			lock_check_wheelname(r->d, pkg->name, pkg->version,
+					     fn.buf, fn.len, at->line,
+					     at->column);
 		else
-			lock_check_sdistname(r->d, pkgname, fn.buf, fn.len,
-					     at->line, at->column);
+			lock_check_sdistname(r->d, pkg->name, pkg->version,
+					     fn.buf, fn.len, at->line,
+					     at->column);
 	} else if (kind != FILE_ARCHIVE && (f->url || f->path)) {
 		ERR(r, tbl, "%s needs 'name': none can be derived from its url or path",
 		    where);
@@ -466,13 +468,13 @@ static void read_package(struct reader *r, const struct toml_value *tbl)
 	v = want(r, tbl, "archive", TOML_TABLE, false, where);
 	if (v) {
 		p->archive = xcalloc(1, sizeof(*p->archive));
-		read_file_entry(r, v, FILE_ARCHIVE, p->name, p->archive);
+		read_file_entry(r, v, FILE_ARCHIVE, p, p->archive);
 	}
 	lock_set_str(&p->index, want_str(r, tbl, "index", false, where, NULL));
 	v = want(r, tbl, "sdist", TOML_TABLE, false, where);
 	if (v) {
 		p->sdist = xcalloc(1, sizeof(*p->sdist));
-		read_file_entry(r, v, FILE_SDIST, p->name, p->sdist);
+		read_file_entry(r, v, FILE_SDIST, p, p->sdist);
 	}
 	v = want(r, tbl, "wheels", TOML_ARRAY, false, where);
 	for (i = 0; v && i < toml_array_size(v); i++) {
@@ -485,8 +487,7 @@ static void read_package(struct reader *r, const struct toml_value *tbl)
 		}
 		ALLOC_GROW(p->wheels, p->nwheels + 1, p->alloc_wheels);
 		memset(&p->wheels[p->nwheels], 0, sizeof(p->wheels[0]));
-		read_file_entry(r, w, FILE_WHEEL, p->name,
-				&p->wheels[p->nwheels++]);
+		read_file_entry(r, w, FILE_WHEEL, p, &p->wheels[p->nwheels++]);
 	}
 	if (v && !toml_array_size(v))
 		ERR(r, v, "'wheels' must not be empty");

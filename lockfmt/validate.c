@@ -196,23 +196,52 @@ void lock_check_hash(struct lock_diags *d, const char *algo,
 	strbuf_release(&q);
 }
 
+/* A file's version against its package's (when both are known and valid). */
+static void check_file_version(struct lock_diags *d, const char *kind,
+			       const char *file, const struct pep_version *v,
+			       const char *pkgversion, int line, int column)
+{
+	struct pep_version pv = PEP_VERSION_INIT;
+	struct strbuf fv = STRBUF_INIT;
+
+	if (!pkgversion ||
+	    pep_version_parse(&pv, pkgversion, strlen(pkgversion), NULL))
+		return;
+	if (pep_version_cmp(v, &pv)) {
+		pep_version_format(v, &fv);
+		lock_diag_add(d, LOCK_ERROR, line, column,
+			      "%s '%s' is version %s, not the package's %s",
+			      kind, file, fv.buf, pkgversion);
+	}
+	pep_version_release(&pv);
+	strbuf_release(&fv);
+}
+
 void lock_check_wheelname(struct lock_diags *d, const char *pkgname,
-			  const char *s, size_t len, int line, int column)
+			  const char *pkgversion, const char *s, size_t len,
+			  int line, int column)
 {
 	struct pep_wheelname w = PEP_WHEELNAME_INIT;
 	struct cvl_error err = CVL_ERROR_INIT;
+	struct strbuf q = STRBUF_INIT;
 
+	quote(&q, s, len);
 	if (pep_wheelname_parse(&w, s, len, false, &err))
 		lock_diag_add(d, LOCK_ERROR, line, column, "%s", err.msg);
 	else if (pkgname && strcmp(w.name, pkgname))
 		lock_diag_add(d, LOCK_ERROR, line, column,
 			      "wheel '%s' is not a file of package '%s'",
-			      s, pkgname);
+			      q.buf, pkgname);
+	else
+		check_file_version(d, "wheel", q.buf, &w.version, pkgversion,
+				   line, column);
 	pep_wheelname_release(&w);
+	strbuf_release(&q);
 }
 
 void lock_check_sdistname(struct lock_diags *d, const char *pkgname,
-			  const char *s, size_t len, int line, int column)
+			  const char *pkgversion, const char *s, size_t len,
+			  int line, int column)
 {
 	struct strbuf name = STRBUF_INIT, q = STRBUF_INIT;
 	struct pep_version v = PEP_VERSION_INIT;
@@ -227,6 +256,9 @@ void lock_check_sdistname(struct lock_diags *d, const char *pkgname,
 		lock_diag_add(d, LOCK_ERROR, line, column,
 			      "sdist '%s' is not a file of package '%s'",
 			      q.buf, pkgname);
+	else
+		check_file_version(d, "sdist", q.buf, &v, pkgversion, line,
+				   column);
 	pep_version_release(&v);
 	strbuf_release(&name);
 	strbuf_release(&q);
@@ -260,20 +292,55 @@ static bool dep_matches(const struct lock_dep *dep,
 	return !dep->version || versions_equal(dep->version, p->version);
 }
 
+static int pkg_name_cmp(const void *a, const void *b)
+{
+	const struct lock_package *const *x = a, *const *y = b;
+	int c = strcmp((*x)->name, (*y)->name);
+
+	/* Then by position, so that messages name the earlier entry. */
+	if (!c)
+		c = (*x < *y) ? -1 : (*x > *y);
+	return c;
+}
+
+/* The first entry of `sorted` (n, by name) named `name`, or n. */
+static size_t lower_bound(const struct lock_package **sorted, size_t n,
+			  const char *name)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(sorted[mid]->name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * Entries are looked up through a copy sorted by name, so a lockfile of
+ * n packages costs n log n plus the size of each group of one name.
+ */
 void lock_file_check(const struct lock_file *lf, struct lock_diags *diags)
 {
-	size_t i, j, k, n;
+	const struct lock_package **sorted;
+	size_t i, j, k, n = 0, at;
 
-	for (i = 0; i < lf->npackages; i++) {
-		const struct lock_package *p = &lf->packages[i];
+	sorted = xmalloc((lf->npackages ? lf->npackages : 1) * sizeof(*sorted));
+	for (i = 0; i < lf->npackages; i++)
+		if (lf->packages[i].name)
+			sorted[n++] = &lf->packages[i];
+	qsort(sorted, n, sizeof(*sorted), pkg_name_cmp);
 
-		if (!p->name)
-			continue;
-		for (j = i + 1; j < lf->npackages; j++) {
-			const struct lock_package *q = &lf->packages[j];
+	for (i = 0; i < n; i++) {
+		const struct lock_package *p = sorted[i];
 
-			if (!q->name || strcmp(p->name, q->name))
-				continue;
+		for (j = i + 1; j < n && !strcmp(sorted[j]->name, p->name); j++) {
+			const struct lock_package *q = sorted[j];
+
 			/*
 			 * Without markers both entries apply everywhere, and
 			 * PEP 751 makes an installer fail when two entries
@@ -292,25 +359,31 @@ void lock_file_check(const struct lock_file *lf, struct lock_diags *diags)
 					      "package '%s' has another entry at line %d, and neither has a marker to tell where each applies",
 					      q->name, p->line);
 		}
+	}
+	for (i = 0; i < lf->npackages; i++) {
+		const struct lock_package *p = &lf->packages[i];
+
 		for (k = 0; k < p->ndeps; k++) {
 			const struct lock_dep *dep = &p->deps[k];
+			bool found = false;
 
 			/* Raw entries identify by source; not checked here. */
 			if (!dep->name || dep->raw)
 				continue;
-			n = 0;
-			for (j = 0; j < lf->npackages; j++)
-				if (dep_matches(dep, &lf->packages[j]))
-					n++;
-			if (!n)
+			at = lower_bound(sorted, n, dep->name);
+			for (j = at; j < n && !strcmp(sorted[j]->name, dep->name); j++)
+				if (dep_matches(dep, sorted[j]))
+					found = true;
+			if (!found)
 				lock_diag_add(diags, LOCK_ERROR, dep->line,
 					      dep->column,
 					      "dependency '%s%s%s' of package '%s' matches no package entry",
 					      dep->name, dep->version ? " " : "",
 					      dep->version ? dep->version : "",
-					      p->name);
+					      p->name ? p->name : "?");
 		}
 	}
+	free(sorted);
 }
 
 bool lock_filename_is_valid(const char *filename)
