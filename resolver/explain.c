@@ -219,7 +219,9 @@ static void versions(struct res_state *st, struct rpkg *p, int *cands,
 	int k;
 	bool contiguous = true;
 
-	qsort(cands, n, sizeof(*cands), cmp_int);
+	if (n > 1)
+		qsort(cands, n,
+		      sizeof(*cands), cmp_int);
 	if (n <= 3) {
 		for (i = 0; i < n; i++)
 			strbuf_addf(out, "%s%s",

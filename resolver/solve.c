@@ -320,7 +320,9 @@ static void classify(struct res_state *st, struct rpkg *p)
 			   name_listed(&o->only_binary, p->p.name);
 	size_t i;
 
-	qsort(p->p.cands, p->p.ncands, sizeof(*p->p.cands), cmp_cand);
+	if (p->p.ncands > 1)
+		qsort(p->p.cands, p->p.ncands,
+		      sizeof(*p->p.cands), cmp_cand);
 	for (i = 0; i < p->p.ncands; i++) {
 		struct res_candidate *c = p->p.cands[i];
 
@@ -481,7 +483,9 @@ static void compute_matches(struct res_state *st, struct rreq *r)
 					 PEP_PRERELEASES_YES, false))
 			res[nres++] = (int)i;
 	}
-	qsort(res, nres, sizeof(*res), cmp_int);
+	if (nres > 1)
+		qsort(res, nres,
+		      sizeof(*res), cmp_int);
 	n = 0;
 	for (i = 0; i < nres; i++)
 		if (constraints_admit(st, p->p.name, &p->p.cands[res[i]]->version))
@@ -942,7 +946,9 @@ static void collect_result(struct res_state *st, Solver *solv,
 		strvec_init(&res->pkgs[res->npkgs].extras);
 		res->npkgs++;
 	}
-	qsort(res->pkgs, res->npkgs, sizeof(*res->pkgs), cmp_sel);
+	if (res->npkgs > 1)
+		qsort(res->pkgs, res->npkgs,
+		      sizeof(*res->pkgs), cmp_sel);
 	for (i = 0; i < res->npkgs; i++)
 		sel_of_pkg[pkg_of_name(st, res->pkgs[i].name)->idx] = (int)i + 1;
 	for (i = 0; i < (size_t)dq.count; i++) {
@@ -984,7 +990,9 @@ static void collect_result(struct res_state *st, Solver *solv,
 			}
 		}
 		free(x);
-		qsort(s->deps, s->ndeps, sizeof(*s->deps), cmp_size);
+		if (s->ndeps > 1)
+			qsort(s->deps, s->ndeps,
+			      sizeof(*s->deps), cmp_size);
 	}
 	alloc = 0;
 	for (i = 0; i < st->nroot_reqs; i++) {
@@ -994,7 +1002,9 @@ static void collect_result(struct res_state *st, Solver *solv,
 			add_dep_edge(&res->root_deps, &res->nroot_deps, &alloc,
 				     (size_t)to - 1);
 	}
-	qsort(res->root_deps, res->nroot_deps, sizeof(size_t), cmp_size);
+	if (res->nroot_deps > 1)
+		qsort(res->root_deps, res->nroot_deps,
+		      sizeof(size_t), cmp_size);
 	queue_free(&dq);
 	free(sel_of_pkg);
 }

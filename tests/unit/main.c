@@ -29,6 +29,7 @@ static const struct {
 	{ "lockfmt", suite_lockfmt },
 	{ "index_cache", suite_index_cache },
 	{ "index_auth", suite_index_auth },
+	{ "resolver", suite_resolver },
 };
 
 const char *unit_data_path(const char *name)
