@@ -99,6 +99,7 @@ struct page_job {
 	int rc;                 /* the first error */
 	struct cvl_error err;
 	bool queued;            /* in the ready queue */
+	size_t active_index;    /* in client->active */
 };
 
 struct page_req {
@@ -136,6 +137,9 @@ struct idx_client {
 	/* page jobs not finished yet (for sharing a name between callers) */
 	struct page_job **active;
 	size_t nactive, alloc_active;
+	/* the same jobs by name (open addressing, with tombstones) */
+	struct page_job **by_name;
+	size_t by_name_cap, by_name_used;
 	struct ready_item *ready;
 	size_t nready, ready_head, alloc_ready;
 	bool in_http;  /* inside idx_http_run() */
@@ -323,6 +327,7 @@ void idx_client_free(struct idx_client *c)
 	for (i = 0; i < c->nactive; i++)
 		page_job_free(c->active[i]);
 	free(c->active);
+	free(c->by_name);
 	for (i = c->ready_head; i < c->nready; i++) {
 		if (c->ready[i].md) {
 			pep_metadata_release(&c->ready[i].md->md);
@@ -568,19 +573,68 @@ static void page_job_free(struct page_job *job)
 	free(job);
 }
 
+/* The marker of a removed slot in client->by_name. */
+static struct page_job by_name_tombstone;
+#define TOMBSTONE (&by_name_tombstone)
+
+static uint64_t name_hash(const char *s);
+
+static size_t by_name_find_slot(const struct idx_client *c, const char *name,
+				bool for_insert)
+{
+	size_t mask = c->by_name_cap - 1;
+	size_t i = (size_t)(name_hash(name) & mask), tomb = SIZE_MAX;
+
+	while (c->by_name[i]) {
+		if (c->by_name[i] == TOMBSTONE) {
+			if (tomb == SIZE_MAX)
+				tomb = i;
+		} else if (!strcmp(c->by_name[i]->name, name)) {
+			return i;
+		}
+		i = (i + 1) & mask;
+	}
+	return for_insert && tomb != SIZE_MAX ? tomb : i;
+}
+
+static void by_name_add(struct idx_client *c, struct page_job *job)
+{
+	size_t i;
+
+	if (2 * (c->by_name_used + 1) > c->by_name_cap) {
+		/* rebuild from the active jobs, dropping the tombstones */
+		free(c->by_name);
+		c->by_name_cap = c->by_name_cap ? c->by_name_cap : 64;
+		while (4 * (c->nactive + 1) > c->by_name_cap)
+			c->by_name_cap *= 2;
+		c->by_name = xcalloc(c->by_name_cap, sizeof(*c->by_name));
+		c->by_name_used = 0;
+		for (i = 0; i < c->nactive; i++) {
+			if (c->active[i] == job)
+				continue;
+			c->by_name[by_name_find_slot(c, c->active[i]->name,
+						     true)] = c->active[i];
+			c->by_name_used++;
+		}
+	}
+	i = by_name_find_slot(c, job->name, true);
+	if (!c->by_name[i])
+		c->by_name_used++;
+	c->by_name[i] = job;
+}
+
 static void page_job_remove_active(struct page_job *job)
 {
 	struct idx_client *c = job->client;
-	size_t i;
+	size_t i = job->active_index, slot;
 
-	for (i = 0; i < c->nactive; i++) {
-		if (c->active[i] == job) {
-			memmove(&c->active[i], &c->active[i + 1],
-				(c->nactive - i - 1) * sizeof(*c->active));
-			c->nactive--;
-			return;
-		}
-	}
+	if (i >= c->nactive || c->active[i] != job)
+		BUG("page job '%s' is not active", job->name);
+	c->active[i] = c->active[--c->nactive];
+	c->active[i]->active_index = i;
+	slot = by_name_find_slot(c, job->name, false);
+	if (c->by_name[slot] == job)
+		c->by_name[slot] = TOMBSTONE;
 }
 
 /*
@@ -961,12 +1015,12 @@ static void flat_need(struct idx_client *c, struct flat_source *s,
 
 static struct page_job *find_active(struct idx_client *c, const char *name)
 {
-	size_t i;
+	struct page_job *job;
 
-	for (i = 0; i < c->nactive; i++)
-		if (!strcmp(c->active[i]->name, name))
-			return c->active[i];
-	return NULL;
+	if (!c->by_name_cap)
+		return NULL;
+	job = c->by_name[by_name_find_slot(c, name, false)];
+	return job == TOMBSTONE ? NULL : job;
 }
 
 static void page_job_start(struct idx_client *c, struct page_job *job)
@@ -1023,7 +1077,9 @@ void idx_client_fetch_pages(struct idx_client *c, const char *const *names,
 		job->waiters[0].data = data;
 		job->nwaiters = 1;
 		ALLOC_GROW(c->active, c->nactive + 1, c->alloc_active);
+		job->active_index = c->nactive;
 		c->active[c->nactive++] = job;
+		by_name_add(c, job);
 		c->progress.pages_total++;
 		page_job_start(c, job);
 	}

@@ -543,6 +543,45 @@ START_TEST(test_batch)
 }
 END_TEST
 
+/* Many names at once, some twice, half of them on no index. */
+START_TEST(test_many_names)
+{
+	struct batch b = { 0, 0, STRVEC_INIT };
+	struct cvl_error err = CVL_ERROR_INIT;
+	struct strvec names = STRVEC_INIT;
+	struct idx_client *c;
+	char rel[256], html[256];
+	int i;
+
+	for (i = 0; i < 300; i++) {
+		snprintf(rel, sizeof(rel), "a/simple/p%d/index.html", i);
+		snprintf(html, sizeof(html),
+			 "<a href=\"../../files/p%d-1.0.tar.gz\">x</a>\n", i);
+		write_str(rel, html);
+	}
+	for (i = 0; i < 600; i++)
+		strvec_pushf(&names, "P%d", i);
+	for (i = 0; i < 50; i++)
+		strvec_pushf(&names, "p%d", i * 7);
+	c = new_client("a", NULL, NULL, IDX_STRATEGY_FIRST_INDEX, NULL);
+	idx_client_fetch_pages(c, (const char *const *)names.v, names.nr,
+			       on_batch_page, &b);
+	ck_assert(!idx_client_run(c, &err));
+	/* p301, p308, ... p343 are on no index either */
+	ck_assert_int_eq(b.calls, 650);
+	ck_assert_int_eq(b.errors, 307);
+	ck_assert_uint_eq(b.names.nr, 343);
+	/* asked again after the run: fetched again, answered again */
+	idx_client_fetch_pages(c, (const char *const *)names.v, 10,
+			       on_batch_page, &b);
+	ck_assert(!idx_client_run(c, &err));
+	ck_assert_int_eq(b.calls, 660);
+	strvec_clear(&b.names);
+	strvec_clear(&names);
+	idx_client_free(c);
+}
+END_TEST
+
 /* A page callback that asks for more pages: they join the same run. */
 struct chain {
 	struct idx_client *c;
@@ -829,6 +868,7 @@ Suite *suite_index_client(void)
 	tcase_add_test(tc, test_not_found);
 	tcase_add_test(tc, test_batch);
 	tcase_add_test(tc, test_chained);
+	tcase_add_test(tc, test_many_names);
 	tcase_add_test(tc, test_pep658);
 	tcase_add_test(tc, test_pep658_hash_mismatch);
 	tcase_add_test(tc, test_wheel_metadata);
