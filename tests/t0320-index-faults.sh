@@ -159,7 +159,7 @@ test_expect_success 'a slow server: the timeout ends the wait, with the URL' '
 	end=$(date +%s) &&
 	test $((end - start)) -le 4 &&
 	test_cmp /dev/null out &&
-	echo "error: cannot fetch '"'"'${PAGE}'"'"': no data for 1 seconds" >expect &&
+	echo "error: cannot fetch '"'"'${PAGE}'"'"': no data for 1 second" >expect &&
 	test_cmp expect err &&
 	CVLOCK_HTTP_TIMEOUT=1 test_expect_code 3 ix versions foo-bar --retries 0 2>err &&
 	test_cmp expect err
