@@ -292,6 +292,18 @@ test_expect_success 'an unknown strategy is a usage error' '
 	grep "^error: .*'"'"'best'"'"'" err
 '
 
+test_expect_success '--concurrency: 1 works, nonsense is a usage error' '
+	ix versions foo-bar --index-url "$URL" --concurrency 1 >out &&
+	test "$(head -n 1 out)" = "2.0rc1 (pre-release)" &&
+	test_expect_code 2 ix versions foo-bar --index-url "$URL" --concurrency 0 >out 2>err &&
+	test_cmp /dev/null out &&
+	echo "error: expected a whole number from 1 to 1000 for --concurrency, got '"'"'0'"'"'" >expect &&
+	test_cmp expect err &&
+	test_expect_code 2 ix versions foo-bar --index-url "$URL" --http-timeout x 2>err &&
+	echo "error: expected a whole number from 1 to 86400 for --http-timeout, got '"'"'x'"'"'" >expect &&
+	test_cmp expect err
+'
+
 test_expect_success 'metadata from the PEP 658 file, never the wheel' '
 	clear_requests &&
 	ix metadata Foo.Bar==1.1 --index-url "$URL" >out &&

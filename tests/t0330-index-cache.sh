@@ -142,6 +142,20 @@ test_expect_success '--offline: metadata missing from a warm page cache is an er
 	test "$(nreq)" = 0
 '
 
+test_expect_success '--offline: local indexes and find-links need no cache' '
+	cvlock index versions foo-bar --offline --cache-dir empty \
+		--index-url "file://$PWD/idx/simple/" >a &&
+	cvlock index versions foo-bar --offline --cache-dir empty \
+		--no-index --find-links idx/files/foo-bar >b &&
+	printf "%s\n" "2.0rc1 (pre-release)" "1.2 (yanked: broken build)" 1.1 1.0 0.9 >expect &&
+	test_cmp expect a &&
+	sed "s/ (yanked: broken build)//" expect >expect-b &&
+	test_cmp expect-b b &&
+	cvlock index metadata a-b-c==1.0 --offline --cache-dir empty \
+		--no-index --find-links idx/files/a-b-c >c &&
+	grep "^Name: A.B-c$" c
+'
+
 test_expect_success '--no-cache: every run fetches, nothing is written' '
 	clear_requests &&
 	cvlock index versions foo-bar --no-cache --cache-dir nc --index-url "$URL" >a &&
