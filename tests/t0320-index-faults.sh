@@ -199,6 +199,35 @@ test_expect_success 'a PEP 658 file that does not match its hash: exit 5, nothin
 '
 set_index_rules '{}'
 
+test_expect_success 'a wheel downloaded whole that does not match its hash: exit 5' '
+	rules "{\"rules\": [{\"path\": \"/files/baz/\", \"fault\": \"corrupt\"}]}" &&
+	test_expect_code 5 ix metadata baz==2.0 --no-cache >out 2>err &&
+	test_cmp /dev/null out &&
+	good=$(sha256sum <idx/files/baz/baz-2.0-py3-none-any.whl | cut -d" " -f1) &&
+	bad=$( (cat idx/files/baz/baz-2.0-py3-none-any.whl; echo) | sha256sum | cut -d" " -f1) &&
+	echo "error: '"'"'baz-2.0-py3-none-any.whl'"'"' does not match its sha256 (expected $good, got $bad)" >expect &&
+	test_cmp expect err
+'
+set_index_rules '{}'
+
+test_expect_success 'a PEP 658 file that is missing: range requests instead' '
+	rules "{\"rules\": [{\"suffix\": \".metadata\", \"status\": 404}]}" &&
+	ix metadata foo-bar==1.0 --no-cache >out &&
+	grep "^Requires-Dist: baz>=1.0$" out &&
+	test "$(count_requests "^GET /files/foo-bar/foo_bar-1.0-py3-none-any.whl.metadata 404 ")" = 1 &&
+	test "$(count_requests "^GET /files/foo-bar/foo_bar-1.0-py3-none-any.whl 206 ")" -ge 1
+'
+set_index_rules '{}'
+
+test_expect_success 'a range response cut short: retried, then an error' '
+	rules "{\"rules\": [{\"path\": \"/files/baz/\", \"fault\": \"truncate\", \"after\": 1000}]}" &&
+	test_expect_code 3 ix metadata baz==2.0 --no-cache --retries 1 >out 2>err &&
+	test_cmp /dev/null out &&
+	grep "^error: cannot fetch '"'"'${SRV}/files/baz/baz-2.0-py3-none-any.whl'"'"': the connection closed after 1000 of [0-9]* bytes of the body after 2 attempts$" err &&
+	test "$(count_requests "^GET /files/baz/")" = 2
+'
+set_index_rules '{}'
+
 # An index whose page announces a wrong hash for a metadata file.
 cat >badhash.json <<\EOF
 {"projects": {"liar": {"1.0": {"bad_metadata_hash": true}}}}
