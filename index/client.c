@@ -835,8 +835,11 @@ static void on_index_page(const struct idx_request *req,
 		idx_page_release(&job->pages[i]);
 		job->pages[i] = (struct idx_page)IDX_PAGE_INIT;
 		rc = parse_page(&job->pages[i], job->name, base, resp, &perr);
-		if (rc)
+		if (rc) {
+			/* so that the next run asks again */
+			resp->no_store = true;
 			page_job_fail(job, rc, &perr);
+		}
 		else
 			job->found[i] = true;
 	} else if (rc == -CVL_ENOTFOUND) {
@@ -973,6 +976,7 @@ static void on_flat_page(const struct idx_request *req,
 		const char *base = resp->final_url ? resp->final_url : req->url;
 
 		s->rc = parse_page(&s->page, NULL, base, resp, &s->err);
+		resp->no_store = s->rc != 0;
 	} else {
 		s->rc = rc;
 		s->err = *err;

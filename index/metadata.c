@@ -665,6 +665,19 @@ static void on_pep658(const struct idx_request *req, struct idx_response *resp,
 		fail(m, rc, err);
 		return;
 	}
+	if (!m->key) {
+		/* cached by HTTP rules: only what checks out may stay */
+		struct pep_metadata md = PEP_METADATA_INIT;
+
+		rc = parse_checked(m->file, resp->body.buf, resp->body.len,
+				   &md, &herr);
+		pep_metadata_release(&md);
+		if (rc) {
+			resp->no_store = true;
+			fail(m, rc, &herr);
+			return;
+		}
+	}
 	strbuf_addf(&what, "metadata of '%s'", m->file->filename);
 	rc = hash_check(m->md_hash, resp->body.buf, resp->body.len, what.buf,
 			&herr);
