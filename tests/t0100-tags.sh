@@ -100,7 +100,38 @@ test_expect_success 'missing --python-version: error, hint, exit 2' '
 	test_expect_code 2 cvlock tags --platform win_amd64 >out 2>err &&
 	cat >expect <<-\EOT &&
 	error: missing --python-version
-	hint: interpreter probing is not implemented yet; give the target, e.g. --python-version 3.12 --platform manylinux_2_28_x86_64
+	hint: give both --python-version and --platform, e.g. --python-version 3.12 --platform manylinux_2_28_x86_64, or --python PATH
+	EOT
+	test_cmp expect err &&
+	test ! -s out
+'
+
+test_expect_success 'a target marker environment: kernel and build unknown' '
+	cvlock tags --python-version 3.12.4 --platform manylinux_2_28_aarch64 --markers >out &&
+	cat >expect <<-\EOT &&
+	implementation_name = cpython
+	implementation_version = 3.12.4
+	os_name = posix
+	platform_machine = aarch64
+	platform_python_implementation = CPython
+	platform_release = 
+	platform_system = Linux
+	platform_version = 
+	python_full_version = 3.12.4
+	python_version = 3.12
+	sys_platform = linux
+	EOT
+	test_cmp expect out &&
+	cvlock tags --python-version 3.12 --platform win_amd64 --markers --format json >out.json &&
+	grep "^  \"platform_machine\": \"AMD64\",$" out.json &&
+	grep "^  \"sys_platform\": \"win32\"$" out.json
+'
+
+test_expect_success '--python with --python-version: error, exit 2' '
+	test_expect_code 2 cvlock tags --python /usr/bin/python3 --python-version 3.12 >out 2>err &&
+	cat >expect <<-\EOT &&
+	error: --python cannot be combined with --python-version or --platform
+	hint: probe an interpreter, or describe a target without one
 	EOT
 	test_cmp expect err &&
 	test ! -s out
@@ -195,12 +226,13 @@ test_expect_success 'unknown format: exit 2' '
 	test_cmp expect err
 '
 
-test_expect_success 'help names the command and says the target is explicit' '
+test_expect_success 'help names the command and both kinds of target' '
 	cvlock tags --help >out &&
 	head -n 1 out >actual &&
-	echo "usage: cvlock tags --python-version 3.X[.Y] --platform PLAT [--implementation cp|pp] [--format text|json]" >expect &&
+	echo "usage: cvlock tags [--python PATH | --python-version 3.X[.Y] --platform PLAT [--implementation cp|pp]] [--markers] [--format text|json]" >expect &&
 	test_cmp expect actual &&
-	grep "probing the running interpreter is not implemented" out &&
+	grep "interpreter, probed" out &&
+	grep -e "--python PATH  *probe this interpreter" out &&
 	cvlock --help >main &&
 	grep "^  tags " main
 '

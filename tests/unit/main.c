@@ -29,6 +29,7 @@ static const struct {
 	{ "lockfmt", suite_lockfmt },
 	{ "index_cache", suite_index_cache },
 	{ "index_auth", suite_index_auth },
+	{ "sync_interp", suite_sync_interp },
 	{ "resolver", suite_resolver },
 };
 

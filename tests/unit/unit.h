@@ -31,6 +31,7 @@ Suite *suite_index_client(void);
 Suite *suite_lockfmt(void);
 Suite *suite_index_cache(void);
 Suite *suite_index_auth(void);
+Suite *suite_sync_interp(void);
 Suite *suite_resolver(void);
 
 /* Path of a data file under tests/unit/data (static buffer). */

@@ -1,0 +1,151 @@
+/*
+ * sync.h - making an environment match a lock file (DESIGN.md "sync/"),
+ * and what that needs to know about a Python interpreter.
+ *
+ * sync/ may do I/O (run processes, read and write files); it uses pep/
+ * and util/ and never prints.
+ */
+#ifndef CVL_SYNC_H
+#define CVL_SYNC_H
+
+#include "util/util.h"
+#include "pep/pep.h"
+
+/* ======================================================================
+ * Interpreters (sync/interp.c)
+ *
+ * A Python interpreter is probed once: it runs an embedded stdlib-only
+ * script (`python -I -S -c SCRIPT`, Python 3.8 and later) that prints
+ * its marker environment, version, ABI facts, platform facts and
+ * sysconfig paths as JSON.  The answer is cached in
+ * <cache_dir>/interpreters-v1/<sha256>.json, keyed by the interpreter's
+ * real path, modification time and size (and those of the sys.executable
+ * it reported), so that a second probe spawns nothing.
+ *
+ * Usage:
+ *     struct sync_interp in;
+ *     struct strvec tags = STRVEC_INIT;
+ *     struct pep_env env;
+ *     sync_interp_init(&in);
+ *     if (sync_interp_probe("python3", cache_dir, &in, &err) < 0)
+ *             ... err says what went wrong, with a hint ...
+ *     sync_interp_tags(&in, &tags, &err);   most preferred first
+ *     sync_interp_env(&in, &env);           borrows in's strings
+ *     sync_interp_release(&in);
+ * ====================================================================== */
+
+/* The sysconfig paths cvlock installs into. */
+enum sync_path {
+	SYNC_PATH_PURELIB,
+	SYNC_PATH_PLATLIB,
+	SYNC_PATH_SCRIPTS,
+	SYNC_PATH_DATA,
+	SYNC_PATH_INCLUDE,
+	SYNC_NPATHS,
+};
+
+/* sysconfig's key of a path ("purelib"). */
+const char *sync_path_name(enum sync_path p);
+
+struct sync_interp {
+	char *path;       /* the real path that was run (or given to parse) */
+	char *executable; /* sys.executable */
+	char *prefix;     /* sys.prefix */
+	char *base_prefix;
+	int version[3];   /* sys.version_info[:3] */
+	char *implementation; /* sys.implementation.name: "cpython", "pypy" */
+	/* The eleven PEP 508 variables as packaging's default_environment()
+	 * computes them; var[PEP_ENV_EXTRA] is NULL. */
+	char *markers[PEP_ENV_NSTRVARS];
+
+	/* platform facts */
+	char *sysconfig_platform; /* sysconfig.get_platform(): "linux-x86_64" */
+	bool is_32bit;            /* sys.maxsize <= 2**32 */
+	char *libc;               /* "glibc", "musl" or NULL (not Linux, unknown) */
+	int libc_version[2];      /* major, minor */
+	int mac_version[2];       /* platform.mac_ver(), 0.0 elsewhere */
+
+	/* ABI facts */
+	char *abiflags;          /* sys.abiflags ("" when none) */
+	char *soabi;             /* sysconfig SOABI, or NULL */
+	char *ext_suffix;        /* sysconfig EXT_SUFFIX, or NULL */
+	char *py_version_nodot;  /* sysconfig py_version_nodot, or NULL */
+	int py_debug;            /* sysconfig Py_DEBUG: 1, 0, -1 unknown */
+	bool has_refcount;       /* hasattr(sys, "gettotalrefcount") */
+	bool has_debug_ext;      /* "_d.pyd" in the extension suffixes */
+	bool gil_disabled;       /* sysconfig Py_GIL_DISABLED */
+
+	/*
+	 * sysconfig.get_paths() of the default scheme, and of the scheme a
+	 * virtual environment uses ("venv" on 3.11+, else posix_prefix or
+	 * nt) with the strings "{base}" and "{platbase}" left in place for
+	 * the environment's directory.  NULL when the scheme lacks the key.
+	 */
+	char *paths[SYNC_NPATHS];
+	char *venv_paths[SYNC_NPATHS];
+
+	bool from_cache; /* set by sync_interp_probe() */
+};
+
+void sync_interp_init(struct sync_interp *in);
+void sync_interp_release(struct sync_interp *in);
+
+struct sync_probe_opts {
+	const char *python;    /* a path, or a name looked up on PATH; NULL: "python3" */
+	const char *cache_dir; /* NULL: no cache */
+	int timeout_ms;        /* 0: 10 seconds */
+};
+
+/*
+ * Find, run (or read from the cache) and parse an interpreter.  `in` must
+ * be initialized; it is released first.  Errors are one sentence, e.g.
+ *     cannot run python interpreter '/usr/bin/python9': No such file or directory
+ *     hint: use --python PATH, or --python-version and --platform to resolve without an interpreter
+ * (CVL_ENOTFOUND), a timeout, a failing interpreter (with the last line
+ * of its stderr) or unexpected output (CVL_EIO).  A cache that cannot be
+ * read or written is ignored.
+ */
+int sync_interp_probe_opts(const struct sync_probe_opts *opts,
+			   struct sync_interp *in,
+			   struct cvl_error *err) WARN_UNUSED_RESULT;
+int sync_interp_probe(const char *python, const char *cache_dir,
+		      struct sync_interp *in,
+		      struct cvl_error *err) WARN_UNUSED_RESULT;
+
+/*
+ * Parse the probe script's JSON output (`text`, `len` bytes) into `in`
+ * (released first); `path` names the interpreter in error messages.
+ */
+int sync_interp_parse(struct sync_interp *in, const char *path,
+		      const char *text, size_t len,
+		      struct cvl_error *err) WARN_UNUSED_RESULT;
+
+/* The probe script itself (for tests and for the curious). */
+extern const char sync_interp_script[];
+
+/*
+ * The marker environment: pointers into `in`'s strings (which must
+ * outlive env), `extra` set to "", no extras or dependency groups.
+ */
+void sync_interp_env(const struct sync_interp *in, struct pep_env *env);
+
+/*
+ * The platform tags the interpreter accepts, most specific first, as
+ * pep_target_platforms() orders them for the equivalent target: on Linux
+ * manylinux_2_X from the detected glibc down (or musllinux_1_X), then
+ * linux_ARCH last (uv's order, as pep/tags.c; packaging >= 26.3 puts
+ * linux_ARCH first on a real host); macOS as packaging's mac_platforms();
+ * elsewhere the normalized sysconfig platform alone.
+ */
+int sync_interp_platforms(const struct sync_interp *in, struct strvec *out,
+			  struct cvl_error *err) WARN_UNUSED_RESULT;
+/*
+ * Every compatible wheel tag, most preferred first, as packaging's
+ * sys_tags(): cpython_tags with the interpreter's ABIs (debug "d" and
+ * free-threaded "t" builds included) or generic_tags with the ABI from
+ * EXT_SUFFIX, then compatible_tags.  Appended to `out`.
+ */
+int sync_interp_tags(const struct sync_interp *in, struct strvec *out,
+		     struct cvl_error *err) WARN_UNUSED_RESULT;
+
+#endif
