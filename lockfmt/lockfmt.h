@@ -162,7 +162,7 @@ struct lock_option {
 };
 
 struct lock_file {
-	char *lock_version; /* LOCK_VERSION after lock_file_init() */
+	char *lock_version; /* as read; the writer always writes LOCK_VERSION */
 	struct strvec environments;
 	char *requires_python;
 	struct strvec extras;
@@ -216,7 +216,7 @@ void lock_set_str(char **field, const char *value);
 
 /*
  * A file entry's name: `name`, else the last segment of its path or URL
- * (without query or fragment), as PEP 751 allows; NULL when none.
+ * (without query or fragment, percent-decoded), as PEP 751 allows.
  * Appended to `out`; returns false when there is none.
  */
 bool lock_entry_filename(const struct lock_file_entry *f, struct strbuf *out);

@@ -249,6 +249,7 @@ void lock_entry_set_hash(struct lock_file_entry *f, const char *algo,
 bool lock_entry_filename(const struct lock_file_entry *f, struct strbuf *out)
 {
 	const char *s, *end, *slash;
+	size_t start;
 
 	if (f->name) {
 		strbuf_addstr(out, f->name);
@@ -263,6 +264,12 @@ bool lock_entry_filename(const struct lock_file_entry *f, struct strbuf *out)
 		slash--;
 	if (slash == end)
 		return false;
+	start = out->len;
+	if (!f->path &&
+	    url_percent_decode(slash, (size_t)(end - slash), out, NULL) == 0)
+		return true;
+	/* A %00 in the URL: keep the segment as it is. */
+	strbuf_setlen(out, start);
 	strbuf_add(out, slash, (size_t)(end - slash));
 	return true;
 }

@@ -569,8 +569,8 @@ int lock_write(const struct lock_file *lf, struct strbuf *out,
 	const struct lock_package **pkgs;
 	size_t i;
 
-	put_key_str(&buf, "lock-version",
-		    lf->lock_version ? lf->lock_version : LOCK_VERSION);
+	/* What was read may be a newer minor; what is written is 1.0. */
+	put_key_str(&buf, "lock-version", LOCK_VERSION);
 	if (lf->environments.nr)
 		put_str_array(&buf, "environments", &lf->environments);
 	put_key_str(&buf, "requires-python", lf->requires_python);

@@ -3,7 +3,8 @@
  *
  * The input is read and validated.  Every diagnostic must have a message
  * and a position inside the input, and a failed read must say why in
- * err.  A lockfile read without errors is written; when the writer
+ * err; whatever the writer makes of the partial model must be TOML.  A
+ * lockfile read without errors is written; when the writer
  * accepts it, its output must read back without errors and write again
  * to the same bytes (the writer is a fixed point of read + write).
  */
@@ -51,8 +52,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rc = lock_read(&lf, (const char *)data, size, &d, &err);
 	check_diags(&d, count_lines(data, size));
 	if (rc) {
+		struct toml_doc doc;
+
 		if (!err.msg[0] || !d.nerrors)
 			__builtin_trap();
+		/*
+		 * What a failed read leaves is only partly checked; the
+		 * writer may refuse it, but what it writes must be TOML.
+		 */
+		if (lf.doc.root && !lock_write(&lf, &out, &err)) {
+			if (toml_parse(out.buf, out.len, &doc, NULL))
+				__builtin_trap();
+			toml_doc_release(&doc);
+		}
 		goto out;
 	}
 	lock_diags_format(&d, "pylock.toml", &text);

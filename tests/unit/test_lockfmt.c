@@ -358,6 +358,79 @@ START_TEST(minor_version_warns)
 }
 END_TEST
 
+/* Every prefix of a valid lockfile reads or fails cleanly, never crashes. */
+START_TEST(truncated)
+{
+	struct strbuf in = STRBUF_INIT;
+	size_t len, failed = 0;
+
+	read_data("basic.expected.toml", &in);
+	for (len = 0; len < in.len; len++) {
+		struct lock_file lf;
+		struct lock_diags d = LOCK_DIAGS_INIT;
+		struct cvl_error err = CVL_ERROR_INIT;
+		char *copy = xmemdup0(in.buf, len);
+
+		lock_file_init(&lf);
+		if (lock_read(&lf, copy, len, &d, &err)) {
+			failed++;
+			ck_assert_uint_gt(d.nerrors, 0);
+			ck_assert_int_gt(err.line, 0);
+			ck_assert_str_ne(err.msg, "");
+		}
+		lock_diags_release(&d);
+		lock_file_release(&lf);
+		free(copy);
+	}
+	/* Most cuts break a string, a table or a required key. */
+	ck_assert_uint_gt(failed, in.len / 2);
+	strbuf_release(&in);
+}
+END_TEST
+
+START_TEST(rewrite_newer_minor)
+{
+	static const char text[] =
+		"lock-version = \"1.3\"\ncreated-by = \"x\"\npackages = []\n";
+	struct strbuf out = STRBUF_INIT;
+
+	read_write(text, strlen(text), &out, NULL);
+	ck_assert_str_eq(out.buf,
+			 "lock-version = \"1.0\"\n"
+			 "extras = []\n"
+			 "dependency-groups = []\n"
+			 "default-groups = []\n"
+			 "created-by = \"x\"\n"
+			 "packages = []\n");
+	strbuf_release(&out);
+}
+END_TEST
+
+START_TEST(filename_from_url)
+{
+	struct lock_file_entry f;
+	struct strbuf sb = STRBUF_INIT;
+
+	memset(&f, 0, sizeof(f));
+	lock_set_str(&f.url, "https://h/p/foo%2Bbar-1.0.tar.gz#sha256=00");
+	ck_assert(lock_entry_filename(&f, &sb));
+	ck_assert_str_eq(sb.buf, "foo+bar-1.0.tar.gz");
+	strbuf_reset(&sb);
+	lock_set_str(&f.url, "https://h/p/a%00b.whl");
+	ck_assert(lock_entry_filename(&f, &sb));
+	ck_assert_str_eq(sb.buf, "a%00b.whl");
+	strbuf_reset(&sb);
+	lock_set_str(&f.url, "https://h/p/");
+	ck_assert(!lock_entry_filename(&f, &sb));
+	lock_set_str(&f.url, NULL);
+	lock_set_str(&f.path, "dist/x%41-1.0.tar.gz");
+	ck_assert(lock_entry_filename(&f, &sb));
+	ck_assert_str_eq(sb.buf, "x%41-1.0.tar.gz");
+	free(f.path);
+	strbuf_release(&sb);
+}
+END_TEST
+
 START_TEST(write_refuses)
 {
 	struct lock_file lf;
@@ -501,6 +574,9 @@ Suite *suite_lockfmt(void)
 	tcase_add_loop_test(tc, read_foreign, 0, (int)ARRAY_SIZE(foreign));
 	tcase_add_loop_test(tc, read_invalid, 0, (int)ARRAY_SIZE(broken));
 	tcase_add_test(tc, minor_version_warns);
+	tcase_add_test(tc, truncated);
+	tcase_add_test(tc, rewrite_newer_minor);
+	tcase_add_test(tc, filename_from_url);
 	tcase_add_test(tc, write_refuses);
 	tcase_add_test(tc, model_helpers);
 	tcase_add_test(tc, filename_valid);
