@@ -220,8 +220,7 @@ static void versions(struct res_state *st, struct rpkg *p, int *cands,
 	bool contiguous = true;
 
 	if (n > 1)
-		qsort(cands, n,
-		      sizeof(*cands), cmp_int);
+		qsort(cands, n, sizeof(*cands), cmp_int);
 	if (n <= 3) {
 		for (i = 0; i < n; i++)
 			strbuf_addf(out, "%s%s",

@@ -108,6 +108,8 @@ struct rcand *res_rcand(struct res_candidate *c);
 /* The memory source's template for (name, version), or NULL. */
 struct res_candidate *res_memory_get(struct res_source *src, const char *name,
 				     const char *version);
+/* The state behind a result (NULL when none). */
+struct res_state *res_result_state(const struct res_result *result);
 /* Free a package's candidates (not the package). */
 void res_package_release_cands(struct res_package *pkg);
 

@@ -238,4 +238,16 @@ int res_testcase_run(struct res_testcase *tc, struct strbuf *out,
 		     struct cvl_error *err) WARN_UNUSED_RESULT;
 void res_testcase_release(struct res_testcase *tc);
 
+/*
+ * Write a self-contained testcase reproducing a resolution (for
+ * `cvlock resolve --write-testcase`): the target as `env` and `python`
+ * lines, every candidate the source listed (with the metadata of those
+ * loaded), the job and options, then `result` and the outcome (the
+ * result lines, or `why` when it is not empty).  Replaying it with
+ * tests/testresolve gives the same outcome.
+ */
+void res_testcase_write(const struct res_options *opts,
+			const struct res_result *result, const char *why,
+			struct strbuf *out);
+
 #endif

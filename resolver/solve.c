@@ -321,8 +321,7 @@ static void classify(struct res_state *st, struct rpkg *p)
 	size_t i;
 
 	if (p->p.ncands > 1)
-		qsort(p->p.cands, p->p.ncands,
-		      sizeof(*p->p.cands), cmp_cand);
+		qsort(p->p.cands, p->p.ncands, sizeof(*p->p.cands), cmp_cand);
 	for (i = 0; i < p->p.ncands; i++) {
 		struct res_candidate *c = p->p.cands[i];
 
@@ -484,8 +483,7 @@ static void compute_matches(struct res_state *st, struct rreq *r)
 			res[nres++] = (int)i;
 	}
 	if (nres > 1)
-		qsort(res, nres,
-		      sizeof(*res), cmp_int);
+		qsort(res, nres, sizeof(*res), cmp_int);
 	n = 0;
 	for (i = 0; i < nres; i++)
 		if (constraints_admit(st, p->p.name, &p->p.cands[res[i]]->version))
@@ -947,8 +945,7 @@ static void collect_result(struct res_state *st, Solver *solv,
 		res->npkgs++;
 	}
 	if (res->npkgs > 1)
-		qsort(res->pkgs, res->npkgs,
-		      sizeof(*res->pkgs), cmp_sel);
+		qsort(res->pkgs, res->npkgs, sizeof(*res->pkgs), cmp_sel);
 	for (i = 0; i < res->npkgs; i++)
 		sel_of_pkg[pkg_of_name(st, res->pkgs[i].name)->idx] = (int)i + 1;
 	for (i = 0; i < (size_t)dq.count; i++) {
@@ -991,8 +988,7 @@ static void collect_result(struct res_state *st, Solver *solv,
 		}
 		free(x);
 		if (s->ndeps > 1)
-			qsort(s->deps, s->ndeps,
-			      sizeof(*s->deps), cmp_size);
+			qsort(s->deps, s->ndeps, sizeof(*s->deps), cmp_size);
 	}
 	alloc = 0;
 	for (i = 0; i < st->nroot_reqs; i++) {
@@ -1149,6 +1145,13 @@ int res_resolve(const struct res_options *opts, struct res_source *src,
 	result->nloaded = st->nloaded;
 	result->nlisted = st->nlisted;
 	return ret;
+}
+
+struct res_state *res_result_state(const struct res_result *result)
+{
+	const struct res_private *priv = result->priv;
+
+	return priv ? priv->st : NULL;
 }
 
 void res_result_release(struct res_result *result)

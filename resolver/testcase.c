@@ -5,6 +5,9 @@
  *
  *     target cp 3.12.1 linux_x86_64      implementation, python, platform
  *                                        (default: cp 3.12.0 linux_x86_64)
+ *     env VARIABLE VALUE                 one marker variable (after target)
+ *     python VERSION                     the Python that Requires-Python
+ *                                        is checked against
  *     package NAME VERSION [ATTR...]     one candidate; ATTR is one of
  *                                        yanked, requires-python=SPEC,
  *                                        upload=SECONDS, wheel=no, sdist=no
@@ -168,6 +171,22 @@ static int tc_line(struct tc_parse *tp, const char *line)
 		snprintf(tc->python, sizeof(tc->python), "%d.%d.%d", parts[0],
 			 parts[1], parts[2]);
 		ret = pep_target_env(&t, &tc->env, &tc->storage, tp->err);
+	} else if (!strcmp(w.v[0], "env") && w.nr >= 2) {
+		const char *value = rest + strlen(w.v[1]);
+		int k;
+
+		while (*value == ' ' || *value == '\t')
+			value++;
+		for (k = 0; k < PEP_ENV_NSTRVARS; k++)
+			if (!strcmp(pep_env_var_name((enum pep_env_var)k), w.v[1]))
+				break;
+		if (k == PEP_ENV_NSTRVARS)
+			ret = tc_fail(tp, "unknown marker variable", line);
+		else
+			tc->env.var[k] = arena_strndup(&tc->storage, value,
+						       strlen(value));
+	} else if (!strcmp(w.v[0], "python") && w.nr == 2) {
+		snprintf(tc->python, sizeof(tc->python), "%s", w.v[1]);
 	} else if (!strcmp(w.v[0], "package") && w.nr >= 3) {
 		struct res_candidate *c = res_memory_get(tc->src, w.v[1], w.v[2]);
 
@@ -345,4 +364,120 @@ void res_testcase_release(struct res_testcase *tc)
 	arena_release(&tc->storage);
 	free(tc->expected);
 	memset(tc, 0, sizeof(*tc));
+}
+
+/* ---- writing --------------------------------------------------------- */
+
+static void write_reqs(const char *word, const struct pep_requirement *r,
+		       size_t n, struct strbuf *out)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		strbuf_addf(out, "%s ", word);
+		pep_requirement_format(&r[i], out);
+		strbuf_addch(out, '\n');
+	}
+}
+
+static void write_candidate(const struct res_candidate *c, struct strbuf *out)
+{
+	size_t i;
+
+	strbuf_addf(out, "package %s %s", c->name, c->version_str);
+	if (c->yanked)
+		strbuf_addstr(out, " yanked");
+	if (c->requires_python) {
+		const char *p;
+
+		strbuf_addstr(out, " requires-python=");
+		for (p = c->requires_python; *p; p++)
+			if (*p != ' ' && *p != '\t')
+				strbuf_addch(out, *p);
+	}
+	if (c->upload_time >= 0)
+		strbuf_addf(out, " upload=%lld", (long long)c->upload_time);
+	if (!c->has_wheel)
+		strbuf_addstr(out, " wheel=no");
+	if (!c->has_sdist)
+		strbuf_addstr(out, " sdist=no");
+	strbuf_addch(out, '\n');
+	for (i = 0; i < c->provides_extra.nr; i++)
+		strbuf_addf(out, "  extra %s\n", c->provides_extra.v[i]);
+	for (i = 0; i < c->nrequires; i++) {
+		strbuf_addstr(out, "  requires ");
+		pep_requirement_format(&c->requires[i], out);
+		strbuf_addch(out, '\n');
+	}
+}
+
+static int cmp_pkg_name(const void *a, const void *b)
+{
+	const struct rpkg *x = *(struct rpkg *const *)a;
+	const struct rpkg *y = *(struct rpkg *const *)b;
+
+	return strcmp(x->p.name, y->p.name);
+}
+
+void res_testcase_write(const struct res_options *opts,
+			const struct res_result *result, const char *why,
+			struct strbuf *out)
+{
+	struct res_state *st = res_result_state(result);
+	struct rpkg **sorted = NULL;
+	size_t i, k;
+	int v;
+
+	strbuf_addstr(out, "# written by cvlock resolve --write-testcase\n");
+	if (opts->env)
+		for (v = 0; v < PEP_ENV_NSTRVARS; v++)
+			if (v != PEP_ENV_EXTRA && opts->env->var[v])
+				strbuf_addf(out, "env %s%s%s\n",
+					    pep_env_var_name((enum pep_env_var)v),
+					    *opts->env->var[v] ? " " : "",
+					    opts->env->var[v]);
+	if (opts->python)
+		strbuf_addf(out, "python %s\n", opts->python);
+	if (st && st->npkgs) {
+		sorted = xcalloc(st->npkgs, sizeof(*sorted));
+		memcpy(sorted, st->pkgs, st->npkgs * sizeof(*sorted));
+		qsort(sorted, st->npkgs, sizeof(*sorted), cmp_pkg_name);
+		for (i = 0; i < st->npkgs; i++)
+			for (k = 0; k < sorted[i]->p.ncands; k++)
+				write_candidate(sorted[i]->p.cands[k], out);
+		free(sorted);
+	}
+	write_reqs("require", opts->roots, opts->nroots, out);
+	write_reqs("constrain", opts->constraints, opts->nconstraints, out);
+	write_reqs("override", opts->overrides, opts->noverrides, out);
+	for (i = 0; i < opts->nlocked; i++)
+		strbuf_addf(out, "lock %s %s\n", opts->locked[i].name,
+			    opts->locked[i].version);
+	if (opts->upgrade_all)
+		strbuf_addstr(out, "upgrade :all:\n");
+	for (i = 0; i < opts->upgrade.nr; i++)
+		strbuf_addf(out, "upgrade %s\n", opts->upgrade.v[i]);
+	strbuf_addf(out, "option resolution %s\n",
+		    pep_resolution_mode_name(opts->resolution));
+	strbuf_addf(out, "option prerelease %s\n",
+		    pep_prerelease_mode_name(opts->prerelease));
+	if (opts->exclude_newer)
+		strbuf_addf(out, "option exclude-newer %lld\n",
+			    (long long)opts->exclude_newer);
+	if (opts->window)
+		strbuf_addf(out, "option window %zu\n", opts->window);
+	if (opts->no_binary_all)
+		strbuf_addstr(out, "option no-binary :all:\n");
+	if (opts->only_binary_all)
+		strbuf_addstr(out, "option only-binary :all:\n");
+	for (i = 0; i < opts->no_binary.nr; i++)
+		strbuf_addf(out, "option no-binary %s\n", opts->no_binary.v[i]);
+	for (i = 0; i < opts->only_binary.nr; i++)
+		strbuf_addf(out, "option only-binary %s\n",
+			    opts->only_binary.v[i]);
+	strbuf_addstr(out, "result\n");
+	if (why && *why)
+		strbuf_addstr(out, why);
+	else
+		res_result_format(result, out);
 }

@@ -1,11 +1,13 @@
 /*
  * testresolve - run resolver testcase files (format: resolver/testcase.c).
  *
- *     tests/testresolve [-r] FILE...
+ *     tests/testresolve [-r] [--roundtrip] FILE...
  *
  * Prints "ok FILE" or "FAIL FILE" (with the expected and actual output)
  * per file and ends with "N passed, N failed".  -r rewrites each file's
- * result block with the actual output.
+ * result block with the actual output.  --roundtrip also writes each case
+ * back with res_testcase_write() (as --write-testcase does), replays that
+ * and requires the same outcome.
  */
 #include "resolver/resolver.h"
 
@@ -38,9 +40,43 @@ static int write_file(const char *path, const char *a, size_t alen,
 	return ret;
 }
 
+/* Write the case back as a testcase, replay it; 0 when the outcome holds. */
+static int roundtrip(struct res_testcase *tc, struct strbuf *msg)
+{
+	struct res_result r;
+	struct strbuf why = STRBUF_INIT, written = STRBUF_INIT,
+		      out = STRBUF_INIT;
+	struct cvl_error err = CVL_ERROR_INIT;
+	struct res_testcase tc2;
+	int ret = res_resolve(&tc->opts, tc->src, &r, &why, &err);
+
+	if (ret < 0 && ret != -CVL_EUNSAT) {
+		res_result_release(&r);
+		strbuf_release(&why);
+		return 0; /* errors are not replayed */
+	}
+	res_testcase_write(&tc->opts, &r, why.buf, &written);
+	res_result_release(&r);
+	ret = res_testcase_parse(&tc2, written.buf, written.len, &err);
+	if (!ret)
+		ret = res_testcase_run(&tc2, &out, &err);
+	if (ret < 0)
+		strbuf_addf(msg, "roundtrip: %s\n%s", err.msg, written.buf);
+	else if (strcmp(out.buf, tc2.expected)) {
+		strbuf_addf(msg, "roundtrip differs\n--- written\n%s--- replayed\n%s",
+			    written.buf, out.buf);
+		ret = -1;
+	}
+	res_testcase_release(&tc2);
+	strbuf_release(&why);
+	strbuf_release(&written);
+	strbuf_release(&out);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
-	bool rewrite = false;
+	bool rewrite = false, rt = false;
 	int i, passed = 0, failed = 0;
 
 	for (i = 1; i < argc; i++) {
@@ -50,6 +86,10 @@ int main(int argc, char **argv)
 
 		if (!strcmp(argv[i], "-r")) {
 			rewrite = true;
+			continue;
+		}
+		if (!strcmp(argv[i], "--roundtrip")) {
+			rt = true;
 			continue;
 		}
 		if (read_file(argv[i], &buf) < 0) {
@@ -64,8 +104,16 @@ int main(int argc, char **argv)
 			printf("FAIL %s: %s\n", argv[i], err.msg);
 			failed++;
 		} else if (!strcmp(out.buf, tc.expected)) {
-			printf("ok %s\n", argv[i]);
-			passed++;
+			struct strbuf msg = STRBUF_INIT;
+
+			if (rt && roundtrip(&tc, &msg) < 0) {
+				printf("FAIL %s: %s", argv[i], msg.buf);
+				failed++;
+			} else {
+				printf("ok %s\n", argv[i]);
+				passed++;
+			}
+			strbuf_release(&msg);
 		} else if (rewrite) {
 			if (write_file(argv[i], buf.buf, tc.header_len,
 				       out.buf, out.len) < 0) {
