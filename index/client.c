@@ -251,7 +251,14 @@ static int add_flat(struct idx_client *c, size_t *alloc, const char *loc,
 	} else {
 		absolute_path(loc, &path);
 	}
-	if (path.len && !stat(path.buf, &st) && S_ISDIR(st.st_mode)) {
+	if (path.len && stat(path.buf, &st)) {
+		r = cvl_error_set(err, CVL_EUSAGE,
+				  "find-links location '%s' does not exist",
+				  loc);
+		strbuf_release(&path);
+		return r;
+	}
+	if (path.len && S_ISDIR(st.st_mode)) {
 		s->dir = strbuf_detach(&path, NULL);
 	} else if (path.len) {
 		/* a local file: read it as a listing through file:// */
@@ -329,6 +336,8 @@ void idx_client_free(struct idx_client *c)
 	free(c->active);
 	free(c->by_name);
 	for (i = c->ready_head; i < c->nready; i++) {
+		if (c->ready[i].page)
+			page_job_free(c->ready[i].page);
 		if (c->ready[i].md) {
 			pep_metadata_release(&c->ready[i].md->md);
 			free(c->ready[i].md);

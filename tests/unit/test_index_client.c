@@ -850,6 +850,10 @@ START_TEST(test_bad_options)
 	strvec_push(&o.find_links, "gopher://user:secret@example.org/");
 	ck_assert_int_eq(idx_client_new(&c, &o, &err), -CVL_EUSAGE);
 	ck_assert(!strstr(err.msg, "secret"));
+	strvec_clear(&o.find_links);
+	strvec_push(&o.find_links, tpath("missing"));
+	ck_assert_int_eq(idx_client_new(&c, &o, &err), -CVL_EUSAGE);
+	ck_assert_ptr_nonnull(strstr(err.msg, "/missing' does not exist"));
 	idx_client_opts_release(&o);
 }
 END_TEST
