@@ -291,6 +291,8 @@ test_expect_success 'usage errors' '
 	grep "^error: unknown index command '\''frobnicate'\''$" err &&
 	test_expect_code 2 cvlock index metadata foo --index-url "$URL" 2>err &&
 	grep "^error: expected NAME==VERSION, got '\''foo'\''$" err &&
+	test_expect_code 2 cvlock index versions foo --no-index --find-links nowhere 2>err &&
+	grep "^error: find-links location '\''nowhere'\'' does not exist$" err &&
 	test_expect_code 2 cvlock index versions foo --index-url ftp://x/simple/ 2>err &&
 	grep "^error: unsupported index URL '\''ftp://x/simple/'\'': expected http://, https:// or file://$" err
 '
