@@ -418,141 +418,28 @@ static void complete_cached(struct idx_http *h, struct xfer *x,
 	complete(h, x, &resp, 0, NULL, NULL);
 }
 
-/* "64 MiB", or "1000 bytes" when not a whole number of MiB. */
-static void size_phrase(struct strbuf *sb, size_t n)
-{
-	if (n && !(n & ((1u << 20) - 1)))
-		strbuf_addf(sb, "%zu MiB", n >> 20);
-	else
-		strbuf_addf(sb, "%zu bytes", n);
-}
-
 /* ---- file:// ------------------------------------------------------------------ */
-
-static const char *content_type_of(const char *path)
-{
-	size_t n = strlen(path);
-
-#define ENDS(s) (n >= sizeof(s) - 1 && !strcasecmp(path + n - (sizeof(s) - 1), s))
-	if (ENDS(".html") || ENDS(".htm"))
-		return "text/html";
-	if (ENDS(".json"))
-		return "application/json";
-	if (ENDS(".metadata"))
-		return "text/plain";
-	if (ENDS(".whl") || ENDS(".zip"))
-		return "application/zip";
-	if (ENDS(".tar.gz") || ENDS(".tgz"))
-		return "application/gzip";
-#undef ENDS
-	return "application/octet-stream";
-}
 
 static void serve_file(struct idx_http *h, struct xfer *x)
 {
-	struct cvl_error err = CVL_ERROR_INIT;
+	struct cvl_error why = CVL_ERROR_INIT, err = CVL_ERROR_INIT;
+	struct tr_file_result fr = { 0, 0, NULL };
 	struct idx_response resp;
-	struct strbuf pathbuf = STRBUF_INIT, index = STRBUF_INIT;
-	const char *path, *p;
-	struct stat st;
-	int fd = -1, rc = 0, e;
-	uint64_t start = 0, end = 0, size;
-	bool ranged = x->req.range_start >= 0 || x->req.range_end >= 0;
+	int rc;
 
-	memset(&resp, 0, sizeof(resp));
-	resp.final_url = x->url.clean;
-	rc = url_to_path(x->url.clean, &pathbuf, &err);
-	path = p = pathbuf.buf;
+	rc = tr_file_fetch(x->url.clean, &x->req, &x->body, &fr, &why);
 	if (rc) {
-		struct cvl_error why = err;
-
 		rc = xfer_error(x, &err, -rc, "%s", why.msg);
-		goto fail;
+		complete_error(h, x, fr.status, rc, &err);
+		return;
 	}
-	fd = open(p, O_RDONLY);
-	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-		/* an index directory serves its index.html, as pip does */
-		close(fd);
-		strbuf_addstr(&index, path);
-		if (index.len && index.buf[index.len - 1] != '/')
-			strbuf_addch(&index, '/');
-		strbuf_addstr(&index, "index.html");
-		p = index.buf;
-		fd = open(p, O_RDONLY);
-	}
-	if (fd < 0) {
-		e = errno;
-		if (e == ENOENT || e == ENOTDIR) {
-			resp.status = 404;
-			rc = xfer_error(x, &err, CVL_ENOTFOUND, "no such file '%s'", p);
-		} else {
-			rc = xfer_error(x, &err, CVL_EIO, "cannot read '%s': %s", p,
-					strerror(e));
-		}
-		goto fail;
-	}
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		rc = xfer_error(x, &err, CVL_EIO, "cannot read '%s': not a regular file", p);
-		goto fail;
-	}
-	size = (uint64_t)st.st_size;
-	end = size;
-	if (x->req.range_start >= 0) {
-		start = (uint64_t)x->req.range_start;
-		if (x->req.range_end >= 0 && (uint64_t)x->req.range_end + 1 < size)
-			end = (uint64_t)x->req.range_end + 1;
-		if (start >= size) {
-			resp.status = 416;
-			rc = xfer_error(x, &err, CVL_ENETWORK,
-					"the range starts at byte %llu of a %llu-byte file",
-					(unsigned long long)start, (unsigned long long)size);
-			goto fail;
-		}
-	} else if (x->req.range_end >= 0) {
-		start = (uint64_t)x->req.range_end < size ?
-			size - (uint64_t)x->req.range_end : 0;
-	}
-	if (end - start > x->req.max_size) {
-		struct strbuf sz = STRBUF_INIT;
-
-		size_phrase(&sz, x->req.max_size);
-		rc = xfer_error(x, &err, CVL_ETOOBIG, "the file exceeds %s", sz.buf);
-		strbuf_release(&sz);
-		goto fail;
-	}
-	if (strbuf_grow(&x->body, (size_t)(end - start)) ||
-	    lseek(fd, (off_t)start, SEEK_SET) < 0) {
-		rc = xfer_error(x, &err, CVL_EIO, "cannot read '%s': %s", p, strerror(errno));
-		goto fail;
-	}
-	while (x->body.len < end - start) {
-		ssize_t n = read(fd, x->body.buf + x->body.len,
-				 (size_t)(end - start) - x->body.len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			rc = xfer_error(x, &err, CVL_EIO, "cannot read '%s': %s", p,
-					n ? strerror(errno) : "the file shrank while reading");
-			goto fail;
-		}
-		strbuf_setlen(&x->body, x->body.len + (size_t)n);
-	}
-	close(fd);
-	resp.status = ranged ? 206 : 200;
-	resp.range_honoured = ranged;
-	resp.total_size = size;
-	resp.content_type = content_type_of(p);
-	strbuf_release(&pathbuf);
-	strbuf_release(&index);
+	memset(&resp, 0, sizeof(resp));
+	resp.status = fr.status;
+	resp.final_url = x->url.clean;
+	resp.range_honoured = fr.status == 206;
+	resp.total_size = fr.total_size;
+	resp.content_type = fr.content_type;
 	complete(h, x, &resp, 0, NULL, NULL);
-	return;
-fail:
-	if (fd >= 0)
-		close(fd);
-	strbuf_release(&pathbuf);
-	strbuf_release(&index);
-	complete_error(h, x, resp.status, rc, &err);
 }
 
 /* ---- libcurl callbacks ----------------------------------------------------------- */
@@ -1135,7 +1022,7 @@ static void finish_one(struct idx_http *h, struct xfer *x, CURLcode cc)
 
 	if (cc != CURLE_OK) {
 		if (x->too_big || cc == CURLE_FILESIZE_EXCEEDED) {
-			size_phrase(&sb, x->req.max_size);
+			tr_size_phrase(&sb, x->req.max_size);
 			rc = xfer_error(x, &err, CVL_ETOOBIG,
 					"the response exceeds %s", sb.buf);
 			goto fail;

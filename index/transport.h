@@ -62,11 +62,34 @@ void tr_auth_learn(struct tr_auth *a, const struct tr_url *u);
 bool tr_auth_lookup(const struct tr_auth *a, const struct tr_url *u,
 		    const char **user, const char **password);
 
+/* ---- file:// URLs (http_file.c) ----------------------------------------- */
+
+struct tr_file_result {
+	int status;        /* 200 or 206; 404 or 416 with an error; else 0 */
+	uint64_t total_size;
+	const char *content_type; /* from the file name */
+};
+
+/*
+ * Read the file a file: URL names into `body` (replacing it), honouring
+ * req's range and max_size (0: 64 MiB); a directory serves its
+ * index.html.  On an error, `err` holds the cause alone (the caller
+ * names the URL): -CVL_ENOTFOUND, -CVL_ETOOBIG, -CVL_EIO, -CVL_EINVAL,
+ * -CVL_EUNSUPPORTED (a remote host), -CVL_ENETWORK (a range past the end).
+ */
+int tr_file_fetch(const char *url, const struct idx_request *req,
+		  struct strbuf *body, struct tr_file_result *res,
+		  struct cvl_error *err) WARN_UNUSED_RESULT;
+/* "64 MiB", or "1000 bytes" when not a whole number of MiB. */
+void tr_size_phrase(struct strbuf *sb, size_t n);
+
 /* ---- cache entries (cache.c) --------------------------------------------- */
 
 enum {
 	TR_CACHE_FORMAT = 1,
 };
+/* The directory of format TR_CACHE_FORMAT's entries under the cache. */
+#define TR_HTTP_SUBDIR "http-v1"
 
 /*
  * One cached response.  Times are Unix seconds.  The body is only loaded
@@ -120,6 +143,17 @@ void tr_entry_serialize(const struct tr_entry *e, struct strbuf *out);
 /* 0, or -CVL_EINVAL when `data` is not a complete entry for `key`. */
 int tr_entry_parse(struct tr_entry *e, const char *key, const char *data,
 		   size_t len);
+
+/*
+ * Parse the header of an entry into `e` (without the body).  Sets
+ * *hdr_len to the offset of the body and *body_len to the declared
+ * length.  0, or -CVL_EINVAL for anything but a well-formed header.
+ */
+int tr_entry_parse_header(struct tr_entry *e, const char *data, size_t len,
+			  size_t *hdr_len, uint64_t *body_len);
+/* Remove `path` only if it is still the file `st` describes (same inode). */
+struct stat;
+void tr_unlink_if_same(const char *path, const struct stat *st);
 
 /* Path of the entry file for `key` (appended to `out`). */
 void tr_cache_path(const struct idx_cache *c, const char *key,
