@@ -848,9 +848,9 @@ static void on_index_page(const struct idx_request *req,
 			/* so that the next run asks again */
 			resp->no_store = true;
 			page_job_fail(job, rc, &perr);
-		}
-		else
+		} else {
 			job->found[i] = true;
+		}
 	} else if (rc == -CVL_ENOTFOUND) {
 		/* not on this index: first-index asks the next one */
 		if (c->strategy == IDX_STRATEGY_FIRST_INDEX && !job->rc &&
