@@ -648,12 +648,13 @@ static void page_job_remove_active(struct page_job *job)
 
 /*
  * What an index serves that cannot be used (a malformed or oversized page,
- * a broken wheel) is an index error, like a failed request: the user's
- * input is not at fault.
+ * a broken wheel, a file it lists that is not there) is an index error,
+ * like a failed request: the user's input is not at fault.  (A project
+ * on no index is reported apart, by page_job_result().)
  */
 static int as_index_error(int rc, struct cvl_error *err)
 {
-	if (rc != -CVL_EINVAL && rc != -CVL_ETOOBIG)
+	if (rc != -CVL_EINVAL && rc != -CVL_ETOOBIG && rc != -CVL_ENOTFOUND)
 		return rc;
 	err->code = CVL_ENETWORK;
 	return -CVL_ENETWORK;
