@@ -49,6 +49,11 @@ enum res_exclusion {
  * One (name, version) the source offers.  The source fills the fields
  * before metadata; load_metadata fills `requires` and `provides_extra`
  * (with res_candidate_add_requirement / strvec_push) and sets `loaded`.
+ * A source that cannot read one candidate's metadata (a broken file) may
+ * set `excluded = RES_EXCL_INVALID` instead of failing the whole batch:
+ * the candidate is then never chosen.  A direct-reference requirement
+ * ("name @ url") is treated as a requirement on the name alone; choosing
+ * the URL's artifact is the source's business.
  */
 struct res_candidate {
 	const char *name; /* canonical, owned by the package */

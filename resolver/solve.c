@@ -7,7 +7,14 @@
  */
 #include "resolver/internal.h"
 
-#define DEFAULT_WINDOW 4
+/*
+ * Candidates wanted per requirement before the first solve.  Measured on a
+ * generated 1,000-package x 50-version universe (30 root requirements):
+ * 1 -> 4,410 metadata loads in 12 rounds, 2 -> 3,718 loads in 1 round,
+ * 3 -> 7,830, 4 -> 12,220 (more candidates reach more packages).  A
+ * widened package's window grows 4x per round.
+ */
+#define DEFAULT_WINDOW 2
 #define ROOT_NAME "<project>"
 
 /* ---- registries ------------------------------------------------------ */

@@ -192,6 +192,7 @@ struct mem_pkg {
 struct mem_universe {
 	struct mem_pkg **pkgs;
 	size_t npkgs, alloc;
+	struct mem_pkg *last; /* universes are mostly built package by package */
 };
 
 static struct mem_pkg *mem_find(struct mem_universe *u, const char *name,
@@ -200,12 +201,17 @@ static struct mem_pkg *mem_find(struct mem_universe *u, const char *name,
 	size_t i;
 	struct mem_pkg *mp;
 
+	if (u->last && !strcmp(u->last->p.name, name))
+		return u->last;
 	for (i = 0; i < u->npkgs; i++)
-		if (!strcmp(u->pkgs[i]->p.name, name))
-			return u->pkgs[i];
+		if (!strcmp(u->pkgs[i]->p.name, name)) {
+			u->last = u->pkgs[i];
+			return u->last;
+		}
 	if (!create)
 		return NULL;
 	mp = xcalloc(1, sizeof(*mp));
+	u->last = mp;
 	mp->p.name = xstrdup(name);
 	ALLOC_GROW(u->pkgs, u->npkgs + 1, u->alloc);
 	u->pkgs[u->npkgs++] = mp;

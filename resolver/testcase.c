@@ -25,7 +25,7 @@
  *     option prerelease if-necessary|allow|disallow
  *     option exclude-newer SECONDS / option window N
  *     option no-binary NAME|:all: / option only-binary NAME|:all:
- *     option show-loads                  print the metadata-load count
+ *     option show-loads                  print metadata loads and solver rounds
  *     result                             the rest of the file is the
  *                                        expected output, byte for byte
  *
@@ -350,7 +350,8 @@ int res_testcase_run(struct res_testcase *tc, struct strbuf *out,
 	else
 		strbuf_addf(out, "error: %s\n", err->msg);
 	if (tc->show_loads)
-		strbuf_addf(out, "loads %zu\n", result.nloaded);
+		strbuf_addf(out, "loads %zu, rounds %zu\n", result.nloaded,
+			    result.rounds);
 	res_result_release(&result);
 	strbuf_release(&why);
 	(void)ret; /* failures are part of the output */

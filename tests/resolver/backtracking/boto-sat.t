@@ -17,4 +17,4 @@ result
 boto3 1.0.0 -> botocore
 botocore 1.0.4
 urllib3 2.5
-loads 1809
+loads 1809, rounds 5

@@ -17,4 +17,4 @@ no solution:
   * boto3 1.0.0..1.0.299 (300 versions) require 300 different ranges of botocore (e.g. botocore<1.0.1500,>=1.0.1495)
   * botocore 1.0.0..1.0.1499 (1500 versions) require urllib3<2,>=1.20
   * only one version of urllib3 can be installed
-loads 1809
+loads 1809, rounds 6

@@ -8,4 +8,4 @@ option show-loads
 result
 big 1.0.999 -> small
 small 1.0
-loads 5
+loads 3, rounds 1

@@ -7,4 +7,4 @@ require big
 option show-loads
 result
 big 1.0.0
-loads 1000
+loads 1000, rounds 6
