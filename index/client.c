@@ -1095,6 +1095,20 @@ void idx_client_fetch_pages(struct idx_client *c, const char *const *names,
 		c->active[c->nactive++] = job;
 		by_name_add(c, job);
 		c->progress.pages_total++;
+		if (!pep_name_is_valid(names[i], strlen(names[i]))) {
+			/* it would become part of a URL or a path: ask nobody */
+			struct strbuf q = STRBUF_INIT;
+
+			idx__msg_quote(&q, names[i], strlen(names[i]));
+			cvl_error_set(&job->err, CVL_EUSAGE,
+				      "invalid project name '%s'", q.buf);
+			cvl_error_hint(&job->err,
+				       "a name has letters, digits, '.', '-' and '_', and starts and ends with a letter or digit");
+			job->rc = -CVL_EUSAGE;
+			strbuf_release(&q);
+			page_job_maybe_finish(job);
+			continue;
+		}
 		page_job_start(c, job);
 	}
 }

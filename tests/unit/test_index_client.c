@@ -486,6 +486,11 @@ START_TEST(test_not_found)
 	get_page(c, "Qux", &pr);
 	ck_assert_int_eq(pr.rc, -CVL_ENOTFOUND);
 	ck_assert_str_eq(pr.err.msg, "project 'qux' was not found in any index");
+
+	/* never part of a URL */
+	get_page(c, "../b/simple/bar", &pr);
+	ck_assert_int_eq(pr.rc, -CVL_EUSAGE);
+	ck_assert_str_eq(pr.err.msg, "invalid project name '../b/simple/bar'");
 	idx_client_free(c);
 
 	mkdir_p(tpath("empty/x"));
