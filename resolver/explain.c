@@ -23,6 +23,8 @@ struct group {
 	size_t ncands, acands;
 	int *reqs;  /* requirement indexes */
 	size_t nreqs, areqs;
+	int newest;     /* newest source candidate seen, -1 none */
+	int newest_req; /* a requirement of it: the example shown */
 };
 
 struct explainer {
@@ -62,6 +64,8 @@ static struct group *group_get(struct explainer *ex, enum line_kind kind,
 	g->extra = extra;
 	g->target = target;
 	g->req = req;
+	g->newest = -1;
+	g->newest_req = -1;
 	return g;
 }
 
@@ -181,6 +185,10 @@ static void collect(struct explainer *ex, Solver *solv)
 					fi->cand);
 				add_int(&g->reqs, &g->nreqs, &g->areqs,
 					(int)(r - st->reqs));
+				if (fi->cand > g->newest) {
+					g->newest = fi->cand;
+					g->newest_req = (int)(r - st->reqs);
+				}
 				break;
 			default:
 				break;
@@ -260,7 +268,9 @@ static void requirement_texts(struct res_state *st, const struct group *g,
 	else
 		strbuf_addf(out, "%s %zu different ranges of %s (e.g. %s)",
 			    plural ? "require" : "requires", g->nreqs,
-			    t->p.name, st->reqs[g->reqs[g->nreqs - 1]].text);
+			    t->p.name,
+			    st->reqs[g->newest_req >= 0 ? g->newest_req
+							: g->reqs[0]].text);
 }
 
 static void nothing_tail(struct res_state *st, const struct group *g,
@@ -444,7 +454,7 @@ static void hints_for(struct res_state *st, const struct rreq *r,
  * "1.0, 1.1 and 1.2", "1.0..1.9 (10 versions)" (every considered version
  * in between) or "1.0, 1.2, ..., 1.9 (5 versions)"; several distinct
  * requirements on one package become "N different ranges of T (e.g. R)"
- * with one of them as example; ", but no version of T matches" (or "no
+ * with the newest version's as example; ", but no version of T matches" (or "no
  * package T exists", "no version of T is usable"), then " within the
  * constraint C" for each constraint on T, when nothing provides it; "P[E] must have the same version as P"; "only one version of P can
  * be installed".  Sentences are sorted (project first, then by text),
