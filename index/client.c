@@ -825,6 +825,35 @@ static int parse_page(struct idx_page *page, const char *name,
 	return -CVL_ENETWORK;
 }
 
+/*
+ * A page from the network may not send us to local files: a link to
+ * file:///etc/... on an http(s) page is dropped (pip and uv refuse them
+ * too).  Pages read from disk may link to disk.
+ */
+static void drop_local_links(struct idx_page *page, const char *base)
+{
+	size_t i, n = 0;
+
+	if (has_scheme(base, "file"))
+		return;
+	for (i = 0; i < page->nfiles; i++) {
+		struct idx_file *f = &page->files[i];
+
+		if (has_scheme(f->url, "http") || has_scheme(f->url, "https")) {
+			if (n != i)
+				memmove(&page->files[n], f, sizeof(*f));
+			n++;
+			continue;
+		}
+		pep_version_release(&f->version);
+		if (f->wheel) {
+			pep_wheelname_release(f->wheel);
+			free(f->wheel);
+		}
+	}
+	page->nfiles = n;
+}
+
 static void submit_index_page(struct page_job *job, size_t i);
 
 static void on_index_page(const struct idx_request *req,
@@ -850,6 +879,7 @@ static void on_index_page(const struct idx_request *req,
 			resp->no_store = true;
 			page_job_fail(job, rc, &perr);
 		} else {
+			drop_local_links(&job->pages[i], base);
 			job->found[i] = true;
 		}
 	} else if (rc == -CVL_ENOTFOUND) {
@@ -987,6 +1017,8 @@ static void on_flat_page(const struct idx_request *req,
 
 		s->rc = parse_page(&s->page, NULL, base, resp, &s->err);
 		resp->no_store = s->rc != 0;
+		if (!s->rc)
+			drop_local_links(&s->page, base);
 	} else {
 		s->rc = rc;
 		s->err = *err;
