@@ -387,11 +387,15 @@ void idx_netrc_release(struct idx_netrc *n);
  *   - the index URL (PEP 503/691 "simple" root; http(s):// or file://) and
  *     the extra index URLs, in that order: a project page is
  *     <index URL>/<canonical name>/ (a trailing '/' is added to the index
- *     URL when missing).  404 (or a missing directory for file://) means
- *     "not on this index".
+ *     URL when missing; a local directory becomes a file:// URL, whose
+ *     pages are read from <dir>/<name>/index.html).  404 (or a missing
+ *     file) means "not on this index"; any other error is reported, not
+ *     skipped.
  *   - find-links: local directories (scanned for distribution files) and
  *     URLs of flat listings (HTML, every anchor of any project); always
  *     merged in, whatever the strategy.
+ * Files of several sources are deduplicated by file name, the first
+ * source winning.  Pages fetched over http(s) keep only http(s) links.
  *
  * Strategy (defence against dependency confusion):
  *   first-index        a project's files come only from the first index
@@ -448,6 +452,7 @@ void idx_client_free(struct idx_client *c);
  *                     cause in err), or a malformed or oversized page
  *                     (its URL and the problem in err)
  *     -CVL_EIO        a local index or find-links directory unreadable
+ *     -CVL_EUSAGE     invalid project name '../x' (nothing is fetched)
  * `page` holds the files of every source that contributed (first-index:
  * the first index that has the project, plus find-links), in source order,
  * only files of this project; page->url is the URL of the first source.
@@ -462,8 +467,9 @@ typedef void (*idx_page_fn)(const char *name, struct idx_page *page, int rc,
  * Queue the pages of `n` project names (any spelling; canonicalized).
  * Nothing is fetched until idx_client_run(); callbacks come in completion
  * order, one per name, and may queue more work (it joins the same run).
- * A name asked for twice in one client is fetched once and reported to
- * each caller.
+ * A name asked for again while its page is in flight is fetched once and
+ * reported to each caller (each gets its own page); asked for after its
+ * callbacks ran, it is fetched again (the HTTP cache usually answers).
  */
 void idx_client_fetch_pages(struct idx_client *c, const char *const *names,
 			    size_t n, idx_page_fn cb, void *data);
