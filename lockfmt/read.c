@@ -38,6 +38,12 @@ static const char *type_article(enum toml_type t)
 	}
 }
 
+/* The key is exactly `key` (keys may hold NUL bytes). */
+static bool key_is(const struct toml_keyval *kv, const char *key)
+{
+	return kv->key.len == strlen(key) && !memcmp(kv->key.p, key, kv->key.len);
+}
+
 static const struct toml_keyval *field(const struct toml_value *tbl,
 				       const char *key)
 {
@@ -367,8 +373,7 @@ static void read_deps(struct reader *r, const struct toml_value *arr,
 		for (j = 0; j < toml_table_size(t); j++) {
 			const struct toml_keyval *kv = toml_table_at(t, j);
 
-			if (strcmp(kv->key.p, "name") &&
-			    strcmp(kv->key.p, "version"))
+			if (!key_is(kv, "name") && !key_is(kv, "version"))
 				plain = false;
 		}
 		ALLOC_GROW(p->deps, p->ndeps + 1, p->alloc_deps);
@@ -391,7 +396,7 @@ static void read_tools(struct reader *r, const struct toml_value *tbl,
 	for (i = 0; i < toml_table_size(tbl); i++) {
 		const struct toml_keyval *kv = toml_table_at(tbl, i);
 
-		if (skip_cvlock && !strcmp(kv->key.p, "cvlock"))
+		if (skip_cvlock && key_is(kv, "cvlock"))
 			continue;
 		if (kv->value->type != TOML_TABLE) {
 			ERR(r, kv->value, "'tool.%s' must be a table, not %s",
@@ -553,7 +558,7 @@ static void read_cvlock(struct reader *r, const struct toml_value *tbl)
 			     kv->key.p);
 			continue;
 		}
-		if (!strcmp(kv->key.p, "inputs-hash"))
+		if (key_is(kv, "inputs-hash"))
 			lock_set_str(&r->lf->inputs_hash, v->u.string.p);
 		else
 			lock_file_set_option(r->lf, kv->key.p, v->u.string.p);

@@ -20,12 +20,26 @@ void lock_diags_release(struct lock_diags *d)
 void lock_diag_add(struct lock_diags *d, enum lock_severity sev, int line,
 		   int column, const char *fmt, ...)
 {
-	struct strbuf sb = STRBUF_INIT;
+	struct strbuf raw = STRBUF_INIT, sb = STRBUF_INIT;
 	va_list ap;
+	size_t i;
 
 	va_start(ap, fmt);
-	strbuf_vaddf(&sb, fmt, ap);
+	strbuf_vaddf(&raw, fmt, ap);
 	va_end(ap);
+	/*
+	 * Messages quote names, keys and values from the file: control
+	 * characters become \xNN so that one problem stays one line.
+	 */
+	for (i = 0; i < raw.len; i++) {
+		unsigned char c = (unsigned char)raw.buf[i];
+
+		if (c < 0x20 || c == 0x7f)
+			strbuf_addf(&sb, "\\x%02x", c);
+		else
+			strbuf_addch(&sb, (char)c);
+	}
+	strbuf_release(&raw);
 	ALLOC_GROW(d->items, d->nr + 1, d->alloc);
 	d->items[d->nr].severity = sev;
 	d->items[d->nr].line = line;
@@ -38,23 +52,39 @@ void lock_diag_add(struct lock_diags *d, enum lock_severity sev, int line,
 		d->nwarnings++;
 }
 
+struct diag_sort {
+	struct lock_diag diag;
+	size_t seq;
+};
+
+static int diag_cmp(const void *a, const void *b)
+{
+	const struct diag_sort *x = a, *y = b;
+
+	if (x->diag.line != y->diag.line)
+		return x->diag.line < y->diag.line ? -1 : 1;
+	if (x->diag.column != y->diag.column)
+		return x->diag.column < y->diag.column ? -1 : 1;
+	return x->seq < y->seq ? -1 : (x->seq > y->seq);
+}
+
 void lock_diags_sort(struct lock_diags *d)
 {
-	size_t i, j;
+	struct diag_sort *s;
+	size_t i;
 
-	/* Insertion sort: stable, and the list is nearly sorted already. */
-	for (i = 1; i < d->nr; i++) {
-		struct lock_diag x = d->items[i];
-
-		j = i;
-		while (j > 0 && (d->items[j - 1].line > x.line ||
-				 (d->items[j - 1].line == x.line &&
-				  d->items[j - 1].column > x.column))) {
-			d->items[j] = d->items[j - 1];
-			j--;
-		}
-		d->items[j] = x;
+	if (d->nr < 2)
+		return;
+	/* Stable: problems at one position keep the order found. */
+	s = xmalloc(d->nr * sizeof(*s));
+	for (i = 0; i < d->nr; i++) {
+		s[i].diag = d->items[i];
+		s[i].seq = i;
 	}
+	qsort(s, d->nr, sizeof(*s), diag_cmp);
+	for (i = 0; i < d->nr; i++)
+		d->items[i] = s[i].diag;
+	free(s);
 }
 
 void lock_diags_format(const struct lock_diags *d, const char *file,

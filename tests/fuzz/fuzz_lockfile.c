@@ -1,8 +1,8 @@
 /*
  * fuzz_lockfile.c - the pylock.toml reader and writer (lockfmt/).
  *
- * The input is read and validated.  Every diagnostic must have a message
- * and a position inside the input, and a failed read must say why in
+ * The input is read and validated.  Every diagnostic must have a one-line
+ * message and a position inside the input, and a failed read must say why in
  * err; whatever the writer makes of the partial model must be TOML.  A
  * lockfile read without errors is written; when the writer
  * accepts it, its output must read back without errors and write again
@@ -30,8 +30,14 @@ static void check_diags(const struct lock_diags *d, int nlines)
 	size_t i;
 
 	for (i = 0; i < d->nr; i++) {
-		if (!d->items[i].msg || !d->items[i].msg[0])
+		const char *m = d->items[i].msg;
+
+		if (!m || !m[0])
 			__builtin_trap();
+		/* One problem, one line: no control characters. */
+		for (; *m; m++)
+			if ((unsigned char)*m < 0x20 || *m == 0x7f)
+				__builtin_trap();
 		if (d->items[i].line < 1 || d->items[i].line > nlines ||
 		    d->items[i].column < 1)
 			__builtin_trap();

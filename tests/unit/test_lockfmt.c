@@ -431,6 +431,28 @@ START_TEST(filename_from_url)
 }
 END_TEST
 
+START_TEST(control_characters_quoted)
+{
+	static const char text[] =
+		"lock-version = \"1.0\"\ncreated-by = \"x\"\n\"a\\nb\" = 1\n"
+		"packages = [{name = \"a\\tb\", version = \"1\", directory = {path = \".\"}}]\n";
+	struct lock_file lf;
+	struct lock_diags d = LOCK_DIAGS_INIT;
+	struct cvl_error err = CVL_ERROR_INIT;
+	struct strbuf sb = STRBUF_INIT;
+
+	lock_file_init(&lf);
+	ck_assert_int_eq(lock_read(&lf, text, strlen(text), &d, &err), -CVL_EINVAL);
+	lock_diags_format(&d, "pylock.toml", &sb);
+	ck_assert_str_eq(sb.buf,
+			 "pylock.toml:3:1: warning: unknown key 'a\\x0ab' in the lockfile (ignored)\n"
+			 "pylock.toml:4:21: invalid package name 'a\\x09b'\n");
+	lock_diags_release(&d);
+	lock_file_release(&lf);
+	strbuf_release(&sb);
+}
+END_TEST
+
 START_TEST(write_refuses)
 {
 	struct lock_file lf;
@@ -577,6 +599,7 @@ Suite *suite_lockfmt(void)
 	tcase_add_test(tc, truncated);
 	tcase_add_test(tc, rewrite_newer_minor);
 	tcase_add_test(tc, filename_from_url);
+	tcase_add_test(tc, control_characters_quoted);
 	tcase_add_test(tc, write_refuses);
 	tcase_add_test(tc, model_helpers);
 	tcase_add_test(tc, filename_valid);
