@@ -40,8 +40,10 @@ extern char **environ;
 #define CACHE_SUBDIR "interpreters-v1"
 
 /*
- * Python 3.8+ and the standard library only.  Changing it changes the
- * cache key (the script is hashed into it), so old entries are not used.
+ * Python 3.6+ (3.8+ is what cvlock supports) and the standard library
+ * only; Python 2 does not know -I and fails with its usage message.
+ * Changing the script changes the cache key (the script is hashed into
+ * it), so old entries are not used.
  */
 const char sync_interp_script[] =
 	"import json, os, platform, sys, sysconfig\n"
@@ -128,6 +130,7 @@ const char sync_interp_script[] =
 	"        'mac_version': platform.mac_ver()[0] if sys.platform == 'darwin' else '',\n"
 	"        'abiflags': getattr(sys, 'abiflags', ''),\n"
 	"        'py_debug': var('Py_DEBUG'),\n"
+	"        'with_pymalloc': var('WITH_PYMALLOC'),\n"
 	"        'has_refcount': hasattr(sys, 'gettotalrefcount'),\n"
 	"        'has_debug_ext': '_d.pyd' in suffixes,\n"
 	"        'gil_disabled': bool(var('Py_GIL_DISABLED')),\n"
@@ -162,6 +165,7 @@ void sync_interp_init(struct sync_interp *in)
 {
 	memset(in, 0, sizeof(*in));
 	in->py_debug = -1;
+	in->with_pymalloc = -1;
 }
 
 void sync_interp_release(struct sync_interp *in)
@@ -279,6 +283,16 @@ static bool parse_major_minor(const char *s, int out[2])
 	return true;
 }
 
+/* A sysconfig flag: 1, 0, or -1 when absent or None. */
+static int config_flag(json_t *v)
+{
+	if (json_is_boolean(v))
+		return json_is_true(v);
+	if (json_is_integer(v))
+		return json_integer_value(v) != 0;
+	return -1;
+}
+
 static int parse_paths(struct parse_ctx *pc, json_t *root, const char *key,
 		       char **out)
 {
@@ -304,7 +318,7 @@ static int parse_paths(struct parse_ctx *pc, json_t *root, const char *key,
 static int parse_json(struct sync_interp *in, json_t *root,
 		      struct parse_ctx *pc)
 {
-	json_t *markers, *vi, *libc, *dbg;
+	json_t *markers, *vi, *libc;
 	char *mac = NULL, *libc_version = NULL;
 	size_t i;
 	int r;
@@ -388,11 +402,8 @@ static int parse_json(struct sync_interp *in, json_t *root,
 		in->executable = xstrdup("");
 
 	/* sysconfig's Py_DEBUG is 0/1 on POSIX and None on Windows. */
-	dbg = json_object_get(root, "py_debug");
-	if (json_is_integer(dbg) || json_is_boolean(dbg))
-		in->py_debug = json_is_true(dbg) || json_integer_value(dbg) != 0;
-	else
-		in->py_debug = -1;
+	in->py_debug = config_flag(json_object_get(root, "py_debug"));
+	in->with_pymalloc = config_flag(json_object_get(root, "with_pymalloc"));
 
 	libc = json_object_get(root, "libc");
 	if (json_is_array(libc) && json_array_size(libc) == 2 &&
@@ -607,10 +618,10 @@ static void interpreter_version(const struct sync_interp *in, struct strbuf *out
 		strbuf_addf(out, "%d%d", in->version[0], in->version[1]);
 }
 
-/* packaging's _cpython_abis for Python 3.8 and later. */
+/* packaging's _cpython_abis for Python 3.3 and later. */
 static void cpython_abis(const struct sync_interp *in, struct strvec *abis)
 {
-	bool debug, threading;
+	bool debug, threading, old;
 	const char *t;
 
 	debug = in->py_debug == 1 ||
@@ -618,11 +629,13 @@ static void cpython_abis(const struct sync_interp *in, struct strvec *abis)
 	threading = (in->version[0] > 3 ||
 		     (in->version[0] == 3 && in->version[1] >= 13)) &&
 		    in->gil_disabled;
+	old = in->version[0] == 3 && in->version[1] < 8;
 	t = threading ? "t" : "";
-	strvec_pushf(abis, "cp%d%d%s%s", in->version[0], in->version[1], t,
-		     debug ? "d" : "");
-	/* Debug builds can also load normal extension modules. */
-	if (debug)
+	/* Before 3.8, pymalloc builds (the default) had their own ABI. */
+	strvec_pushf(abis, "cp%d%d%s%s%s", in->version[0], in->version[1], t,
+		     debug ? "d" : "", old && in->with_pymalloc != 0 ? "m" : "");
+	/* Debug builds (3.8+) can also load normal extension modules. */
+	if (debug && !old)
 		strvec_pushf(abis, "cp%d%d%s", in->version[0], in->version[1], t);
 }
 
@@ -758,6 +771,25 @@ static bool is_executable(const char *path)
 	return !stat(path, &st) && S_ISREG(st.st_mode) && !access(path, X_OK);
 }
 
+/*
+ * A "#!" script (a pyenv shim, a wrapper) may run a different
+ * interpreter each time (pyenv picks one per directory and from
+ * PYENV_VERSION), so its own mtime and size say nothing about the answer:
+ * such interpreters are probed every time, never cached.
+ */
+static bool is_wrapper_script(const char *path)
+{
+	char head[2];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return false;
+	n = read(fd, head, sizeof(head));
+	close(fd);
+	return n == 2 && head[0] == '#' && head[1] == '!';
+}
+
 static bool is_directory(const char *path)
 {
 	struct stat st;
@@ -828,11 +860,23 @@ static bool drain(int fd, struct strbuf *sb, size_t cap, bool *overflow)
 	return true;
 }
 
-/* The last non-empty line of stderr (a traceback's last line says why). */
-static void last_line(const struct strbuf *sb, struct strbuf *out)
+/*
+ * The line of stderr that says why: a traceback's last line, else the
+ * first non-empty line (a usage error: "Unknown option: -I").
+ */
+static void why_line(const struct strbuf *sb, struct strbuf *out)
 {
 	size_t end = sb->len, start;
 
+	if (!strstr(sb->buf, "Traceback")) {
+		start = 0;
+		while (start < sb->len && (sb->buf[start] == '\n' ||
+					   sb->buf[start] == '\r'))
+			start++;
+		end = start;
+		while (end < sb->len && sb->buf[end] != '\n')
+			end++;
+	}
 	while (end && (sb->buf[end - 1] == '\n' || sb->buf[end - 1] == '\r' ||
 		       sb->buf[end - 1] == ' '))
 		end--;
@@ -974,7 +1018,7 @@ static int run_probe(const char *exe, const char *python, int timeout_ms,
 			strbuf_addstr(&why, "unknown status");
 		if (errbuf.len) {
 			strbuf_addstr(&why, ": ");
-			last_line(&errbuf, &why);
+			why_line(&errbuf, &why);
 		}
 		ret = cvl_error_set(err, CVL_EIO,
 				    "python interpreter '%s' failed (%s)",
@@ -1167,7 +1211,7 @@ int sync_interp_probe_opts(const struct sync_probe_opts *opts,
 		r = cannot_run(err, CVL_EIO, python, strerror(EISDIR));
 		goto out;
 	}
-	if (opts->cache_dir && *opts->cache_dir) {
+	if (opts->cache_dir && *opts->cache_dir && !is_wrapper_script(real)) {
 		cache_path(opts->cache_dir, real, &id, &file);
 		if (cache_read(file.buf, real, &id, in)) {
 			in->from_cache = true;

@@ -15,12 +15,14 @@
  * Interpreters (sync/interp.c)
  *
  * A Python interpreter is probed once: it runs an embedded stdlib-only
- * script (`python -I -S -c SCRIPT`, Python 3.8 and later) that prints
+ * script (`python -I -S -c SCRIPT`, Python 3.6 and later) that prints
  * its marker environment, version, ABI facts, platform facts and
  * sysconfig paths as JSON.  The answer is cached in
  * <cache_dir>/interpreters-v1/<sha256>.json, keyed by the interpreter's
  * real path, modification time and size (and those of the sys.executable
- * it reported), so that a second probe spawns nothing.
+ * it reported), so that a second probe spawns nothing.  A "#!" script
+ * (a pyenv shim, a wrapper) may run another interpreter each time, so it
+ * is probed every time and never cached.
  *
  * Usage:
  *     struct sync_interp in;
@@ -71,6 +73,7 @@ struct sync_interp {
 	char *ext_suffix;        /* sysconfig EXT_SUFFIX, or NULL */
 	char *py_version_nodot;  /* sysconfig py_version_nodot, or NULL */
 	int py_debug;            /* sysconfig Py_DEBUG: 1, 0, -1 unknown */
+	int with_pymalloc;       /* sysconfig WITH_PYMALLOC: 1, 0, -1 unknown */
 	bool has_refcount;       /* hasattr(sys, "gettotalrefcount") */
 	bool has_debug_ext;      /* "_d.pyd" in the extension suffixes */
 	bool gil_disabled;       /* sysconfig Py_GIL_DISABLED */

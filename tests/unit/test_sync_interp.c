@@ -1,7 +1,8 @@
 /*
  * test_sync_interp.c - probing Python interpreters (sync/interp.c): the
  * real /usr/bin/python3 checked against what it prints itself, the cache
- * (a hit spawns nothing; a changed interpreter file is probed again),
+ * (a hit spawns nothing; a changed interpreter file is probed again; a
+ * "#!" wrapper is never cached),
  * failing fake interpreters (shell scripts) with their exact messages, and
  * tags derived from hand-written probe documents for other platforms.
  */
@@ -282,20 +283,138 @@ END_TEST
 
 /* ---- the cache ------------------------------------------------------- */
 
+/* Copy a file (the interpreter binary) to `dst`, executable. */
+static void copy_file(const char *src, const char *dst)
+{
+	char buf[65536];
+	int in = open(src, O_RDONLY), out;
+	ssize_t n;
+
+	ck_assert_int_ge(in, 0);
+	out = open(dst, O_WRONLY | O_CREAT | O_TRUNC, 0755);
+	ck_assert_int_ge(out, 0);
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		ck_assert_int_eq(write(out, buf, (size_t)n), n);
+	ck_assert_int_eq(n, 0);
+	close(in);
+	ck_assert_int_eq(close(out), 0);
+}
+
+/* Files in <cache>/interpreters-v1 (a lock file left behind counts). */
+static size_t cache_entries(const char *cache, bool corrupt)
+{
+	struct strbuf dir = STRBUF_INIT;
+	struct dirent *de;
+	size_t n = 0;
+	DIR *d;
+
+	strbuf_addf(&dir, "%s/interpreters-v1", cache);
+	d = opendir(dir.buf);
+	if (!d) {
+		strbuf_release(&dir);
+		return 0;
+	}
+	while ((de = readdir(d)) != NULL) {
+		struct strbuf f = STRBUF_INIT;
+
+		if (de->d_name[0] == '.')
+			continue;
+		ck_assert_ptr_nonnull(strstr(de->d_name, ".json"));
+		ck_assert_uint_eq(strlen(de->d_name), 64 + 5);
+		n++;
+		if (corrupt) {
+			FILE *fp;
+
+			strbuf_addf(&f, "%s/%s", dir.buf, de->d_name);
+			fp = fopen(f.buf, "w");
+			ck_assert_ptr_nonnull(fp);
+			fputs("{\"interpreter\": 1", fp);
+			fclose(fp);
+		}
+		strbuf_release(&f);
+	}
+	closedir(d);
+	strbuf_release(&dir);
+	return n;
+}
+
 START_TEST(test_cache_hit_and_invalidation)
 {
 	struct sync_interp in;
 	struct cvl_error err = CVL_ERROR_INIT;
-	struct strbuf log = STRBUF_INIT, body = STRBUF_INIT, cache = STRBUF_INIT;
+	struct strbuf py = STRBUF_INIT, cache = STRBUF_INIT;
 	struct timespec times[2];
-	char *py;
-	DIR *d;
-	struct dirent *de;
-	size_t entries = 0;
+	char *real, *version;
 
 	if (!have_system_python())
 		return;
-	/* A wrapper that logs each run, then is the real interpreter. */
+	/* A copy of the real binary, whose mtime the test may change. */
+	real = realpath(SYSTEM_PYTHON, NULL);
+	ck_assert_ptr_nonnull(real);
+	strbuf_addf(&py, "%s/python3", tmpdir);
+	copy_file(real, py.buf);
+	free(real);
+	strbuf_addf(&cache, "%s/cache", tmpdir);
+	version = python_says("import platform; print(platform.python_version())");
+
+	sync_interp_init(&in);
+	ck_assert_int_eq(sync_interp_probe(py.buf, cache.buf, &in, &err), 0);
+	ck_assert(!in.from_cache);
+	real = realpath(py.buf, NULL);
+	ck_assert_str_eq(in.path, real);
+	ck_assert_str_eq(in.executable, real);
+	strbuf_reset(&py);
+	strbuf_addstr(&py, real);
+	free(real);
+	ck_assert_uint_eq(cache_entries(cache.buf, false), 1);
+
+	/* Second probe: from the cache (nothing spawned), the same answer. */
+	ck_assert_int_eq(sync_interp_probe(py.buf, cache.buf, &in, &err), 0);
+	ck_assert(in.from_cache);
+	ck_assert_str_eq(in.path, py.buf);
+	ck_assert_str_eq(in.markers[PEP_ENV_PYTHON_FULL_VERSION], version);
+	ck_assert_ptr_nonnull(in.venv_paths[SYNC_PATH_PURELIB]);
+	ck_assert_uint_eq(cache_entries(cache.buf, false), 1);
+
+	/* A new mtime (a reinstalled interpreter): probed again. */
+	clock_gettime(CLOCK_REALTIME, &times[0]);
+	times[0].tv_sec += 100;
+	times[1] = times[0];
+	ck_assert_int_eq(utimensat(AT_FDCWD, py.buf, times, 0), 0);
+	ck_assert_int_eq(sync_interp_probe(py.buf, cache.buf, &in, &err), 0);
+	ck_assert(!in.from_cache);
+	ck_assert_uint_eq(cache_entries(cache.buf, false), 2);
+	ck_assert_int_eq(sync_interp_probe(py.buf, cache.buf, &in, &err), 0);
+	ck_assert(in.from_cache);
+
+	/* A corrupt entry is a miss, not an error, and is rewritten. */
+	ck_assert_uint_eq(cache_entries(cache.buf, true), 2);
+	ck_assert_int_eq(sync_interp_probe(py.buf, cache.buf, &in, &err), 0);
+	ck_assert(!in.from_cache);
+	ck_assert_int_eq(sync_interp_probe(py.buf, cache.buf, &in, &err), 0);
+	ck_assert(in.from_cache);
+
+	/* Without a cache directory, every probe runs. */
+	ck_assert_int_eq(sync_interp_probe(py.buf, NULL, &in, &err), 0);
+	ck_assert(!in.from_cache);
+
+	free(version);
+	sync_interp_release(&in);
+	strbuf_release(&py);
+	strbuf_release(&cache);
+}
+END_TEST
+
+/* A "#!" wrapper (a pyenv shim) may run another interpreter each time. */
+START_TEST(test_wrapper_never_cached)
+{
+	struct sync_interp in;
+	struct cvl_error err = CVL_ERROR_INIT;
+	struct strbuf log = STRBUF_INIT, body = STRBUF_INIT, cache = STRBUF_INIT;
+	char *py, *real;
+
+	if (!have_system_python())
+		return;
 	strbuf_addf(&log, "%s/runs.log", tmpdir);
 	strbuf_addf(&body, "echo run >>'%s'\nexec " SYSTEM_PYTHON " \"$@\"\n",
 		    log.buf);
@@ -306,74 +425,13 @@ START_TEST(test_cache_hit_and_invalidation)
 	ck_assert_int_eq(sync_interp_probe(py, cache.buf, &in, &err), 0);
 	ck_assert(!in.from_cache);
 	ck_assert_uint_eq(count_lines(log.buf), 1);
-	ck_assert_str_eq(in.path, py);
-
-	/* Second probe: from the cache, nothing run. */
-	ck_assert_int_eq(sync_interp_probe(py, cache.buf, &in, &err), 0);
-	ck_assert(in.from_cache);
-	ck_assert_uint_eq(count_lines(log.buf), 1);
-	ck_assert_str_eq(in.path, py);
-	ck_assert_ptr_nonnull(in.markers[PEP_ENV_PYTHON_VERSION]);
-	ck_assert_ptr_nonnull(in.venv_paths[SYNC_PATH_PURELIB]);
-
-	/* One entry in interpreters-v1/, and no lock file left behind. */
-	strbuf_addstr(&cache, "/interpreters-v1");
-	d = opendir(cache.buf);
-	ck_assert_ptr_nonnull(d);
-	while ((de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue;
-		ck_assert_ptr_nonnull(strstr(de->d_name, ".json"));
-		ck_assert_uint_eq(strlen(de->d_name), 64 + 5);
-		entries++;
-	}
-	closedir(d);
-	ck_assert_uint_eq(entries, 1);
-	strbuf_setlen(&cache, cache.len - strlen("/interpreters-v1"));
-
-	/* A new mtime (a reinstalled interpreter): probed again. */
-	clock_gettime(CLOCK_REALTIME, &times[0]);
-	times[0].tv_sec += 100;
-	times[1] = times[0];
-	ck_assert_int_eq(utimensat(AT_FDCWD, py, times, 0), 0);
+	real = realpath(py, NULL);
+	ck_assert_str_eq(in.path, real);
+	free(real);
 	ck_assert_int_eq(sync_interp_probe(py, cache.buf, &in, &err), 0);
 	ck_assert(!in.from_cache);
 	ck_assert_uint_eq(count_lines(log.buf), 2);
-	ck_assert_int_eq(sync_interp_probe(py, cache.buf, &in, &err), 0);
-	ck_assert(in.from_cache);
-	ck_assert_uint_eq(count_lines(log.buf), 2);
-
-	/* A corrupt entry is a miss, not an error. */
-	{
-		struct strbuf dir = STRBUF_INIT;
-
-		strbuf_addf(&dir, "%s/interpreters-v1", cache.buf);
-		d = opendir(dir.buf);
-		ck_assert_ptr_nonnull(d);
-		while ((de = readdir(d)) != NULL) {
-			struct strbuf f = STRBUF_INIT;
-			FILE *fp;
-
-			if (de->d_name[0] == '.')
-				continue;
-			strbuf_addf(&f, "%s/%s", dir.buf, de->d_name);
-			fp = fopen(f.buf, "w");
-			ck_assert_ptr_nonnull(fp);
-			fputs("{\"interpreter\": 1", fp);
-			fclose(fp);
-			strbuf_release(&f);
-		}
-		closedir(d);
-		strbuf_release(&dir);
-	}
-	ck_assert_int_eq(sync_interp_probe(py, cache.buf, &in, &err), 0);
-	ck_assert(!in.from_cache);
-	ck_assert_uint_eq(count_lines(log.buf), 3);
-
-	/* Without a cache directory, every probe runs. */
-	ck_assert_int_eq(sync_interp_probe(py, NULL, &in, &err), 0);
-	ck_assert(!in.from_cache);
-	ck_assert_uint_eq(count_lines(log.buf), 4);
+	ck_assert_uint_eq(cache_entries(cache.buf, false), 0);
 
 	sync_interp_release(&in);
 	free(py);
@@ -458,13 +516,25 @@ START_TEST(test_bad_output)
 
 	/* A failing interpreter: its last line of stderr says why. */
 	cvl_error_clear(&err);
-	py = write_script("fail", "echo Traceback >&2\necho 'SyntaxError: invalid syntax' >&2\nexit 1\n");
+	py = write_script("fail", "echo 'Traceback (most recent call last):' >&2\n"
+			  "echo '  File x' >&2\necho 'SyntaxError: invalid syntax' >&2\nexit 1\n");
 	ck_assert_int_eq(sync_interp_probe(py, NULL, &in, &err), -CVL_EIO);
 	strbuf_reset(&want);
 	strbuf_addf(&want, "python interpreter '%s' failed (exit status 1: SyntaxError: invalid syntax)",
 		    py);
 	ck_assert_str_eq(err.msg, want.buf);
 	ck_assert_str_eq(err.hint, HINT);
+	free(py);
+
+	/* A usage error (Python 2 knows no -I): its first line. */
+	cvl_error_clear(&err);
+	py = write_script("py2", "echo 'Unknown option: -I' >&2\necho 'usage: python2.7 [option] ...' >&2\n"
+			  "echo \"Try 'python -h' for more information.\" >&2\nexit 2\n");
+	ck_assert_int_eq(sync_interp_probe(py, NULL, &in, &err), -CVL_EIO);
+	strbuf_reset(&want);
+	strbuf_addf(&want, "python interpreter '%s' failed (exit status 2: Unknown option: -I)",
+		    py);
+	ck_assert_str_eq(err.msg, want.buf);
 	free(py);
 
 	/* Output beyond the cap is refused, not buffered without end. */
@@ -681,6 +751,9 @@ START_TEST(test_tags_abis)
 	struct doc dbg = { "cpython", 3, 12, 0, "linux", "x86_64", "linux-x86_64",
 			   "null", "",
 			   ", \"is_32bit\": false, \"gil_disabled\": false, \"abiflags\": \"d\", \"py_debug\": 1" };
+	/* 3.7 with pymalloc (WITH_PYMALLOC unknown counts as on): cp37m */
+	struct doc py37 = { "cpython", 3, 7, 16, "linux", "x86_64", "linux-x86_64",
+			    "[\"glibc\", \"2.28\"]", "", PLAIN_CP };
 	/* PyPy: the ABI from EXT_SUFFIX */
 	struct doc pypy = { "pypy", 3, 10, 14, "linux", "x86_64", "linux-x86_64",
 			    "[\"glibc\", \"2.36\"]", "",
@@ -704,6 +777,12 @@ START_TEST(test_tags_abis)
 	ck_assert(!has_tag(&got, "cp313-abi3-manylinux_2_36_x86_64"));
 	ck_assert(!has_tag(&got, "cp313-cp313-manylinux_2_36_x86_64"));
 	ck_assert(has_tag(&got, "py313-none-any"));
+	strvec_clear(&got);
+
+	doc_tags(&py37, &got);
+	ck_assert_str_eq(got.v[0], "cp37-cp37m-manylinux_2_28_x86_64");
+	ck_assert(!has_tag(&got, "cp37-cp37-manylinux_2_28_x86_64"));
+	ck_assert(has_tag(&got, "cp37-abi3-manylinux_2_28_x86_64"));
 	strvec_clear(&got);
 
 	doc_tags(&dbg, &got);
@@ -782,6 +861,7 @@ Suite *suite_sync_interp(void)
 	tcase_add_test(tc, test_probe_system_python);
 	tcase_add_test(tc, test_system_python_tags);
 	tcase_add_test(tc, test_cache_hit_and_invalidation);
+	tcase_add_test(tc, test_wrapper_never_cached);
 	tcase_add_test(tc, test_not_found);
 	tcase_add_test(tc, test_bad_output);
 	tcase_add_test(tc, test_timeout);
