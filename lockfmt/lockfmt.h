@@ -50,7 +50,10 @@
  *
  * Packages are sorted by name, then version (PEP 440 order), then marker;
  * dependencies likewise; wheels by file name; hashes by algorithm, values
- * lowercased; [tool.cvlock] options by key.  Userinfo is stripped from
+ * lowercased; [tool.cvlock] options by key; environments, extras and
+ * groups sorted and deduplicated.  Versions, markers and requires-python
+ * are written in their normal form (packaging's str()), so one
+ * constraint spelled two ways gives one file.  Userinfo is stripped from
  * every URL.  LF line ends; no timestamps but the upload times given.
  */
 #ifndef CVL_LOCKFMT_H

@@ -43,6 +43,45 @@ static void put_key_str(struct strbuf *out, const char *key, const char *s)
 	strbuf_addch(out, '\n');
 }
 
+/*
+ * Markers and Requires-Python in their normal form (packaging's str()):
+ * the same constraint spelled two ways is written one way.  Text that
+ * does not parse is written as it is (the reader reports it).
+ */
+static void normal_marker(const char *s, struct strbuf *out)
+{
+	struct pep_marker *m = NULL;
+
+	if (!pep_marker_parse(&m, s, strlen(s), NULL))
+		pep_marker_format(m, out);
+	else
+		strbuf_addstr(out, s);
+	pep_marker_free(m);
+}
+
+static void normal_specset(const char *s, struct strbuf *out)
+{
+	struct pep_specset set = PEP_SPECSET_INIT;
+
+	if (!pep_specset_parse(&set, s, strlen(s), NULL))
+		pep_specset_format(&set, out);
+	else
+		strbuf_addstr(out, s);
+	pep_specset_release(&set);
+}
+
+static void put_normal(struct strbuf *out, const char *key, const char *s,
+		       void (*normalize)(const char *, struct strbuf *))
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (!s)
+		return;
+	normalize(s, &sb);
+	put_key_str(out, key, sb.buf);
+	strbuf_release(&sb);
+}
+
 /* ---- generic values (tool tables, raw dependencies, attestations) ------ */
 
 static void put_inline(struct strbuf *out, const struct toml_value *v)
@@ -428,8 +467,9 @@ static void put_package(struct writer *w, const struct lock_package *pkg)
 		put_version(w->out, "version", pkg->version);
 		strbuf_addch(w->out, '\n');
 	}
-	put_key_str(w->out, "marker", pkg->marker);
-	put_key_str(w->out, "requires-python", pkg->requires_python);
+	put_normal(w->out, "marker", pkg->marker, normal_marker);
+	put_normal(w->out, "requires-python", pkg->requires_python,
+		   normal_specset);
 	put_deps(w, pkg);
 	nsources = (pkg->vcs != NULL) + (pkg->directory != NULL) +
 		   (pkg->archive != NULL) +
@@ -493,32 +533,38 @@ static void put_package(struct writer *w, const struct lock_package *pkg)
 
 /* ---- top level ---------------------------------------------------------- */
 
-static int cstr_cmp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* A sorted, deduplicated one-line array. */
+/*
+ * A sorted, deduplicated one-line array, each string through `normalize`
+ * when given.
+ */
 static void put_str_array(struct strbuf *out, const char *key,
-			  const struct strvec *sv)
+			  const struct strvec *sv,
+			  void (*normalize)(const char *, struct strbuf *))
 {
-	char **v;
+	struct strvec v = STRVEC_INIT;
+	struct strbuf sb = STRBUF_INIT;
 	size_t i, n = 0;
 
-	v = xmalloc((sv->nr ? sv->nr : 1) * sizeof(*v));
-	for (i = 0; i < sv->nr; i++)
-		v[i] = sv->v[i];
-	qsort(v, sv->nr, sizeof(*v), cstr_cmp);
-	strbuf_addf(out, "%s = [", key);
 	for (i = 0; i < sv->nr; i++) {
-		if (i && !strcmp(v[i], v[i - 1]))
+		strbuf_reset(&sb);
+		if (normalize)
+			normalize(sv->v[i], &sb);
+		else
+			strbuf_addstr(&sb, sv->v[i]);
+		strvec_push(&v, sb.buf);
+	}
+	strvec_sort(&v);
+	strbuf_addf(out, "%s = [", key);
+	for (i = 0; i < v.nr; i++) {
+		if (i && !strcmp(v.v[i], v.v[i - 1]))
 			continue;
 		if (n++)
 			strbuf_addstr(out, ", ");
-		put_str(out, v[i]);
+		put_str(out, v.v[i]);
 	}
 	strbuf_addstr(out, "]\n");
-	free(v);
+	strvec_clear(&v);
+	strbuf_release(&sb);
 }
 
 static int pkg_ptr_cmp(const void *a, const void *b)
@@ -572,11 +618,13 @@ int lock_write(const struct lock_file *lf, struct strbuf *out,
 	/* What was read may be a newer minor; what is written is 1.0. */
 	put_key_str(&buf, "lock-version", LOCK_VERSION);
 	if (lf->environments.nr)
-		put_str_array(&buf, "environments", &lf->environments);
-	put_key_str(&buf, "requires-python", lf->requires_python);
-	put_str_array(&buf, "extras", &lf->extras);
-	put_str_array(&buf, "dependency-groups", &lf->dependency_groups);
-	put_str_array(&buf, "default-groups", &lf->default_groups);
+		put_str_array(&buf, "environments", &lf->environments,
+			      normal_marker);
+	put_normal(&buf, "requires-python", lf->requires_python,
+		   normal_specset);
+	put_str_array(&buf, "extras", &lf->extras, NULL);
+	put_str_array(&buf, "dependency-groups", &lf->dependency_groups, NULL);
+	put_str_array(&buf, "default-groups", &lf->default_groups, NULL);
 	if (!lf->created_by || !*lf->created_by)
 		fail(&w, "a lockfile needs 'created-by'");
 	put_key_str(&buf, "created-by", lf->created_by ? lf->created_by : "");

@@ -90,10 +90,12 @@ static void build_model(struct lock_file *lf, bool reversed)
 		strvec_push(&lf->environments, "sys_platform == \"linux\"");
 		strvec_push(&lf->environments, "sys_platform == \"darwin\"");
 	} else {
-		strvec_push(&lf->environments, "sys_platform == \"darwin\"");
+		/* Spelled differently: written the same. */
+		strvec_push(&lf->environments, "sys_platform=='darwin'");
 		strvec_push(&lf->environments, "sys_platform == \"linux\"");
+		strvec_push(&lf->environments, "sys_platform == 'linux'");
 	}
-	lock_set_str(&lf->requires_python, ">=3.11");
+	lock_set_str(&lf->requires_python, reversed ? " >= 3.11" : ">=3.11");
 	strvec_push(&lf->extras, "socks");
 	strvec_push(&lf->dependency_groups, "dev");
 	strvec_push(&lf->default_groups, "dev");
@@ -149,7 +151,8 @@ static void build_model(struct lock_file *lf, bool reversed)
 			break;
 		case 2:
 			p = lock_file_add_package(lf, "urllib3", "2.2.3");
-			lock_set_str(&p->marker, "\"socks\" in extras");
+			lock_set_str(&p->marker, reversed ? "'socks' in extras"
+							  : "\"socks\" in extras");
 			if (reversed) {
 				add_wheel(p, "urllib3-2.2.3-py3-none-any.whl",
 					  "https://files.example/urllib3-2.2.3-py3-none-any.whl",
