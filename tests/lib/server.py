@@ -258,6 +258,9 @@ def rule_matches(rule, path, representation):
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "cvlock-test-index/1.0"
+    # Headers and body go out in separate writes: without TCP_NODELAY
+    # the body waits for the client's delayed ACK (40 ms per request).
+    disable_nagle_algorithm = True
     state = None  # set by main()
 
     def log_message(self, fmt, *args):
