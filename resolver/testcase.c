@@ -83,7 +83,9 @@ static int expand(const char *tmpl, long i, struct strbuf *out)
 			add = strtol(p + 1, &end, 10);
 			p = end;
 		}
-		if (*p++ != '}')
+		/* bounded so that i * mul + add cannot overflow */
+		if (*p++ != '}' || mul < 0 || mul > 1000000 || add < 0 ||
+		    add > 1000000000)
 			return -1;
 		strbuf_addf(out, "%ld", i * mul + add);
 	}
