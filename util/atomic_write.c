@@ -10,6 +10,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* Lock files being written; slots are claimed only outside handlers. */
@@ -88,6 +89,7 @@ int atomic_write_file(const char *path, const void *data, size_t len,
 {
 	struct strbuf tmp = STRBUF_INIT;
 	const char *p = data;
+	struct stat st;
 	int fd, slot, saved, ret = 0;
 
 	strbuf_addf(&tmp, "%s.lock", path);
@@ -107,6 +109,9 @@ int atomic_write_file(const char *path, const void *data, size_t len,
 		goto out;
 	}
 	slot = claim(tmp.buf);
+	/* Keep the mode of the file being replaced (umask applies otherwise). */
+	if (stat(path, &st) == 0 && S_ISREG(st.st_mode))
+		(void)fchmod(fd, st.st_mode & 07777);
 	while (len > 0) {
 		ssize_t n = write(fd, p, len);
 

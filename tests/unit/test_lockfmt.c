@@ -544,6 +544,7 @@ START_TEST(atomic_write)
 	struct strbuf path = STRBUF_INIT, lock = STRBUF_INIT, got = STRBUF_INIT;
 	struct cvl_error err = CVL_ERROR_INIT;
 	char buf[64];
+	struct stat st;
 	FILE *f;
 	size_t n;
 
@@ -559,6 +560,11 @@ START_TEST(atomic_write)
 	ck_assert_uint_eq(n, 4);
 	ck_assert(!memcmp(buf, "two\n", 4));
 	ck_assert_int_ne(access(lock.buf, F_OK), 0);
+	/* The mode of the replaced file is kept. */
+	ck_assert_int_eq(chmod(path.buf, 0640), 0);
+	ck_assert_int_eq(atomic_write_file(path.buf, "two\n", 4, &err), 0);
+	ck_assert_int_eq(stat(path.buf, &st), 0);
+	ck_assert_int_eq(st.st_mode & 07777, 0640);
 
 	/* Someone else holds the lock: fail, touch nothing. */
 	f = fopen(lock.buf, "wb");
