@@ -228,9 +228,12 @@ bool lock_entry_filename(const struct lock_file_entry *f, struct strbuf *out);
 
 /*
  * Append the lockfile to `out` in the layout described above.  Fails
- * with CVL_EINVAL when the model cannot be written as a valid lockfile:
- * a package without a name, an absolute local `path`, a file without a
- * hash; nothing is appended then.
+ * with CVL_EINVAL (err says what and which package) when the model
+ * cannot be written as a valid lockfile: no created-by, a package without
+ * a name or without exactly one source, a file without url or path or
+ * without a hash, an upload time that is not a TOML offset date-time,
+ * an absolute local `path`; nothing is appended then.  file:// URLs are
+ * written as given: making them relative is the caller's choice.
  */
 int lock_write(const struct lock_file *lf, struct strbuf *out,
 	       struct cvl_error *err) WARN_UNUSED_RESULT;
