@@ -1096,8 +1096,13 @@ static bool cache_read(const char *file, const char *real,
 	json_t *root, *exe;
 	json_error_t jerr;
 	struct cvl_error ignored = CVL_ERROR_INIT;
+	struct stat st;
 	bool ok = false;
 
+	/* An entry is the probe's output plus a few lines; anything larger is not ours. */
+	if (stat(file, &st) || !S_ISREG(st.st_mode) ||
+	    st.st_size > 2 * PROBE_STDOUT_MAX)
+		return false;
 	root = json_load_file(file, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root)
 		return false;
