@@ -554,13 +554,19 @@ static void want(struct res_state *st, struct work *w, struct rpkg *p,
 	}
 }
 
+/*
+ * Interning requirements (cand_reqs, want) may grow st->reqs, so the
+ * requirement is always re-read through its index, never kept as a
+ * pointer across those calls.
+ */
 static void visit_req(struct res_state *st, struct work *w, int ri)
 {
-	struct rreq *r = &st->reqs[ri];
-	struct rpkg *p = st->pkgs[r->pkg];
-	size_t i, got;
+	struct rpkg *p = st->pkgs[st->reqs[ri].pkg];
+	int extra_idx = st->reqs[ri].extra;
+	const int *matched;
+	size_t i, nmatched;
 
-	if (r->round == st->round)
+	if (st->reqs[ri].round == st->round)
 		return;
 	if (!p->p.listed) {
 		if (!p->npending) {
@@ -571,12 +577,12 @@ static void visit_req(struct res_state *st, struct work *w, int ri)
 		p->pending[p->npending++] = ri;
 		return;
 	}
-	r->round = st->round;
+	st->reqs[ri].round = st->round;
 	p->reached = true;
-	if (r->extra >= 0 && !p->extra_reached[r->extra]) {
-		const char *extra = p->extras.v[r->extra];
+	if (extra_idx >= 0 && !p->extra_reached[extra_idx]) {
+		const char *extra = p->extras.v[extra_idx];
 
-		p->extra_reached[r->extra] = true;
+		p->extra_reached[extra_idx] = true;
 		/* candidates already in: add this extra's requirements */
 		for (i = 0; i < p->p.ncands; i++) {
 			struct res_candidate *c = p->p.cands[i];
@@ -591,15 +597,17 @@ static void visit_req(struct res_state *st, struct work *w, int ri)
 			free(x);
 		}
 	}
-	if (!r->computed)
-		compute_matches(st, r);
+	if (!st->reqs[ri].computed)
+		compute_matches(st, &st->reqs[ri]);
+	/* the matched array is its own allocation: stable */
+	matched = st->reqs[ri].matched;
+	nmatched = st->reqs[ri].nmatched;
 	if (p->locked >= 0)
 		want(st, w, p, p->p.cands[p->locked]);
-	got = 0;
-	for (i = 0; i < r->nmatched && got < p->window; i++, got++) {
-		size_t k = p->invert ? i : r->nmatched - 1 - i;
+	for (i = 0; i < nmatched && i < p->window; i++) {
+		size_t k = p->invert ? i : nmatched - 1 - i;
 
-		want(st, w, p, p->p.cands[r->matched[k]]);
+		want(st, w, p, p->p.cands[matched[k]]);
 	}
 }
 
