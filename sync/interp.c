@@ -517,6 +517,36 @@ void sync_interp_env(const struct sync_interp *in, struct pep_env *env)
 	env->var[PEP_ENV_EXTRA] = "";
 }
 
+bool sync_interp_venv_path(const struct sync_interp *in, enum sync_path p,
+			   const char *venv_dir, struct strbuf *out)
+{
+	static const char *const vars[] = { "{base}", "{platbase}" };
+	const char *s;
+	size_t i;
+
+	if ((unsigned)p >= SYNC_NPATHS)
+		BUG("sync_interp_venv_path: %d", (int)p);
+	s = in->venv_paths[p];
+	if (!s)
+		return false;
+	while (*s) {
+		for (i = 0; i < ARRAY_SIZE(vars); i++) {
+			size_t n = strlen(vars[i]);
+
+			if (!strncmp(s, vars[i], n)) {
+				strbuf_addstr(out, venv_dir);
+				s += n;
+				break;
+			}
+		}
+		if (i == ARRAY_SIZE(vars)) {
+			strbuf_addch(out, *s);
+			s++;
+		}
+	}
+	return true;
+}
+
 /* packaging's _normalize_string: '.', '-' and ' ' become '_'. */
 static void normalize_platform(const char *s, struct strbuf *out)
 {

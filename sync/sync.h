@@ -123,6 +123,14 @@ int sync_interp_parse(struct sync_interp *in, const char *path,
 		      const char *text, size_t len,
 		      struct cvl_error *err) WARN_UNUSED_RESULT;
 
+/*
+ * The venv-scheme path `p` for a virtual environment at `venv_dir`
+ * ("{base}" and "{platbase}" replaced by it), appended to `out`; false
+ * (nothing appended) when the scheme has no such path.
+ */
+bool sync_interp_venv_path(const struct sync_interp *in, enum sync_path p,
+			   const char *venv_dir, struct strbuf *out);
+
 /* The probe script itself (for tests and for the curious). */
 extern const char sync_interp_script[];
 

@@ -205,6 +205,24 @@ START_TEST(test_probe_system_python)
 			    in.version[0], in.version[1]);
 		ck_assert_str_eq(in.venv_paths[SYNC_PATH_PLATLIB], want.buf);
 		ck_assert_str_eq(in.venv_paths[SYNC_PATH_SCRIPTS], "{base}/bin");
+
+		/* ... substituted for a given environment */
+		strbuf_reset(&want);
+		ck_assert(sync_interp_venv_path(&in, SYNC_PATH_PLATLIB,
+						"/srv/app/.venv", &want));
+		{
+			char exp[128];
+
+			snprintf(exp, sizeof(exp),
+				 "/srv/app/.venv/lib/python%d.%d/site-packages",
+				 in.version[0], in.version[1]);
+			ck_assert_str_eq(want.buf, exp);
+		}
+		strbuf_reset(&want);
+		ck_assert(sync_interp_venv_path(&in, SYNC_PATH_INCLUDE,
+						"/srv/app/.venv", &want));
+		ck_assert_str_eq(want.buf, in.venv_paths[SYNC_PATH_INCLUDE]);
+		ck_assert_ptr_null(strstr(want.buf, "{"));
 		strbuf_release(&want);
 	}
 
