@@ -1,6 +1,8 @@
 /*
- * internal.h - the resolver's private state, shared by solve.c (pool
- * construction, widening loop) and explain.c (problem rules to text).
+ * internal.h - the resolver's private state, shared by solve.c
+ * (registries, discovery, pool construction, widening loop), match.c
+ * (candidate filters and provider sets), result.c (decisions to the
+ * result), explain.c (problem rules to text), source.c and testcase.c.
  */
 #ifndef CVL_RESOLVER_INTERNAL_H
 #define CVL_RESOLVER_INTERNAL_H
@@ -104,7 +106,33 @@ struct res_state {
 	size_t nloaded, nlisted;
 };
 
+/* What res_result.priv points at. */
+struct res_private {
+	struct res_state *st;
+};
+
 struct rcand *res_rcand(struct res_candidate *c);
+
+/* solve.c */
+bool res_name_listed(const struct strvec *sv, const char *name);
+bool res_marker_true(struct res_state *st, const struct pep_marker *m,
+		     const char *extra);
+struct rpkg *res_pkg_of_name(struct res_state *st, const char *canon);
+/* Requirement indexes of a candidate for `extra` (NULL: its base). */
+void res_cand_reqs(struct res_state *st, struct rcand *rc, const char *extra,
+		   int **out, size_t *nout, size_t *alloc);
+/* The cached base requirements (rc->base). */
+void res_cand_base(struct res_state *st, struct rcand *rc);
+
+/* match.c */
+/* Sort a freshly listed package and mark excluded candidates. */
+void res_classify(struct res_state *st, struct rpkg *p);
+/* Fill r->matched (once per requirement). */
+void res_compute_matches(struct res_state *st, struct rreq *r);
+
+/* result.c */
+void res_collect_result(struct res_state *st, Solver *solv,
+			struct res_result *res);
 /* The memory source's template for (name, version), or NULL. */
 struct res_candidate *res_memory_get(struct res_source *src, const char *name,
 				     const char *version);

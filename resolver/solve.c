@@ -31,7 +31,7 @@ static int *idmap_slot(int **map, size_t *alloc, Id id)
 	return &(*map)[id];
 }
 
-static bool name_listed(const struct strvec *sv, const char *name)
+bool res_name_listed(const struct strvec *sv, const char *name)
 {
 	size_t i;
 
@@ -77,7 +77,7 @@ static struct rpkg *get_pkg(struct res_state *st, const char *canon)
 }
 
 /* The package a candidate belongs to (its name is registered). */
-static struct rpkg *pkg_of_name(struct res_state *st, const char *canon)
+struct rpkg *res_pkg_of_name(struct res_state *st, const char *canon)
 {
 	return get_pkg(st, canon);
 }
@@ -135,7 +135,7 @@ static const struct pep_requirement *find_override(struct res_state *st,
 	return found;
 }
 
-static bool marker_true(struct res_state *st, const struct pep_marker *m,
+bool res_marker_true(struct res_state *st, const struct pep_marker *m,
 			const char *extra)
 {
 	struct cvl_error err = CVL_ERROR_INIT;
@@ -181,7 +181,7 @@ static void intern_requirement(struct res_state *st,
 	pep_name_canonicalize(req->name, strlen(req->name), &canon);
 	ov = find_override(st, canon.buf);
 	if (ov) {
-		if (!marker_true(st, ov->marker, NULL))
+		if (!res_marker_true(st, ov->marker, NULL))
 			goto out;
 		spec = &ov->spec;
 	}
@@ -239,7 +239,7 @@ out:
 }
 
 /* The requirement indexes of a candidate for its base or one extra. */
-static void cand_reqs(struct res_state *st, struct rcand *rc,
+void res_cand_reqs(struct res_state *st, struct rcand *rc,
 		      const char *extra, int **out, size_t *nout,
 		      size_t *alloc)
 {
@@ -251,255 +251,23 @@ static void cand_reqs(struct res_state *st, struct rcand *rc,
 		if (extra) {
 			if (!r->marker || !pep_marker_uses_extra(r->marker))
 				continue;
-			if (!marker_true(st, r->marker, extra))
+			if (!res_marker_true(st, r->marker, extra))
 				continue;
-		} else if (!marker_true(st, r->marker, NULL)) {
+		} else if (!res_marker_true(st, r->marker, NULL)) {
 			continue;
 		}
 		intern_requirement(st, r, out, nout, alloc);
 	}
 }
 
-static void cand_base(struct res_state *st, struct rcand *rc)
+void res_cand_base(struct res_state *st, struct rcand *rc)
 {
 	size_t alloc = 0;
 
 	if (rc->base_done)
 		return;
-	cand_reqs(st, rc, NULL, &rc->base, &rc->nbase, &alloc);
+	res_cand_reqs(st, rc, NULL, &rc->base, &rc->nbase, &alloc);
 	rc->base_done = true;
-}
-
-/* ---- candidates: sorting, exclusion, matching ------------------------- */
-
-static int cmp_cand(const void *a, const void *b)
-{
-	const struct res_candidate *x = *(struct res_candidate *const *)a;
-	const struct res_candidate *y = *(struct res_candidate *const *)b;
-	int c;
-
-	if (x->excluded == RES_EXCL_INVALID || y->excluded == RES_EXCL_INVALID) {
-		if (x->excluded != y->excluded)
-			return x->excluded == RES_EXCL_INVALID ? -1 : 1;
-		return strcmp(x->version_str, y->version_str);
-	}
-	c = pep_version_cmp(&x->version, &y->version);
-	if (c)
-		return c;
-	return strcmp(x->version_str, y->version_str);
-}
-
-/*
- * Requires-Python against the target, ignoring upper bounds ('<', '<=',
- * the upper half of '~=') as uv does: packages cap Python
- * speculatively, and the packse scenarios (python-less-than-current)
- * expect such a cap to be ignored.  An unparsable value admits, as pip
- * does.
- */
-static bool python_admits(struct res_state *st, const char *rp)
-{
-	struct pep_specset set = PEP_SPECSET_INIT;
-	struct cvl_error err = CVL_ERROR_INIT;
-	bool ok = true;
-	size_t i;
-
-	if (pep_specset_parse(&set, rp, strlen(rp), &err) < 0)
-		return true;
-	for (i = 0; i < set.nr && ok; i++) {
-		const struct pep_specifier *c = &set.items[i];
-
-		if (c->op == PEP_OP_LT || c->op == PEP_OP_LE)
-			continue;
-		if (c->op == PEP_OP_COMPATIBLE)
-			ok = pep_version_cmp(&st->python, &c->version) >= 0;
-		else
-			ok = pep_specifier_match(c, &st->python);
-	}
-	pep_specset_release(&set);
-	return ok;
-}
-
-static void classify(struct res_state *st, struct rpkg *p)
-{
-	const struct res_options *o = st->opts;
-	bool no_binary = o->no_binary_all || name_listed(&o->no_binary, p->p.name);
-	bool only_binary = o->only_binary_all ||
-			   name_listed(&o->only_binary, p->p.name);
-	size_t i;
-
-	if (p->p.ncands > 1)
-		qsort(p->p.cands, p->p.ncands, sizeof(*p->p.cands), cmp_cand);
-	for (i = 0; i < p->p.ncands; i++) {
-		struct res_candidate *c = p->p.cands[i];
-
-		c->index = (int)i;
-		if (c->excluded == RES_EXCL_INVALID)
-			continue;
-		c->is_pre = pep_version_is_prerelease(&c->version);
-		if (c->requires_python && st->have_python &&
-		    !python_admits(st, c->requires_python)) {
-			c->excluded = RES_EXCL_REQUIRES_PYTHON;
-			continue;
-		}
-		if ((no_binary || !c->has_wheel) && (only_binary || !c->has_sdist))
-			c->excluded = RES_EXCL_NO_DIST;
-		else if (o->exclude_newer > 0 &&
-			 (c->upload_time < 0 || c->upload_time > o->exclude_newer))
-			c->excluded = RES_EXCL_TOO_NEW;
-	}
-	if (o->upgrade_all || name_listed(&o->upgrade, p->p.name))
-		return;
-	for (i = 0; i < o->nlocked; i++) {
-		struct pep_version v = PEP_VERSION_INIT;
-		struct cvl_error err = CVL_ERROR_INIT;
-		size_t k;
-
-		if (strcmp(o->locked[i].name, p->p.name))
-			continue;
-		if (pep_version_parse(&v, o->locked[i].version,
-				      strlen(o->locked[i].version), &err) < 0)
-			continue;
-		for (k = 0; k < p->p.ncands; k++)
-			if (!p->p.cands[k]->excluded &&
-			    !pep_version_cmp(&p->p.cands[k]->version, &v))
-				p->locked = (int)k;
-		pep_version_release(&v);
-	}
-}
-
-static bool constraints_admit(struct res_state *st, const char *name,
-			      const struct pep_version *v)
-{
-	struct strbuf sb = STRBUF_INIT;
-	bool ok = true;
-	size_t i;
-
-	for (i = 0; i < st->opts->nconstraints && ok; i++) {
-		const struct pep_requirement *c = &st->opts->constraints[i];
-
-		strbuf_reset(&sb);
-		pep_name_canonicalize(c->name, strlen(c->name), &sb);
-		if (strcmp(sb.buf, name) || !marker_true(st, c->marker, NULL))
-			continue;
-		ok = pep_specset_contains(&c->spec, v, PEP_PRERELEASES_YES,
-					  false);
-	}
-	strbuf_release(&sb);
-	return ok;
-}
-
-static int cmp_int(const void *a, const void *b)
-{
-	int x = *(const int *)a, y = *(const int *)b;
-
-	return (x > y) - (x < y);
-}
-
-/*
- * Whether a root requirement on the package pins `c` (== / ===): a yanked
- * version pinned by the project may then satisfy any requirement on it
- * (PEP 592; packse transitive-package-only-yanked-in-range-opt-in).
- */
-static bool root_pins(struct res_state *st, int pkg,
-		      const struct res_candidate *c)
-{
-	size_t i;
-
-	for (i = 0; i < st->nroot_reqs; i++) {
-		const struct rreq *r = &st->reqs[st->root_reqs[i]];
-
-		if (r->pkg == pkg && r->exact_pin &&
-		    pep_specset_contains(&r->spec, &c->version,
-					 PEP_PRERELEASES_YES, false))
-			return true;
-	}
-	return false;
-}
-
-/*
- * The pre-release policy of one requirement.  "if-necessary" (the
- * default) follows uv and the packse scenarios: pre-releases when the
- * requirement's specifier names one, when a root requirement on the same
- * package names one (the project opted in), or when the package has no
- * usable final release at all.  A range that only pre-releases match does
- * not admit them by itself (packse package-only-prereleases-in-range).
- */
-static enum pep_prereleases req_prereleases(struct res_state *st,
-					    const struct rreq *r)
-{
-	const struct rpkg *p = st->pkgs[r->pkg];
-	size_t i;
-
-	if (st->pre != PEP_PRERELEASES_UNSET)
-		return st->pre;
-	if (pep_specset_admits_prereleases(&r->spec))
-		return PEP_PRERELEASES_YES;
-	for (i = 0; i < st->nroot_reqs; i++) {
-		const struct rreq *q = &st->reqs[st->root_reqs[i]];
-
-		if (q->pkg == r->pkg && q->kind == RREQ_NORMAL &&
-		    pep_specset_admits_prereleases(&q->spec))
-			return PEP_PRERELEASES_YES;
-	}
-	for (i = 0; i < p->p.ncands; i++)
-		if (!p->p.cands[i]->excluded && !p->p.cands[i]->is_pre)
-			return PEP_PRERELEASES_NO;
-	return PEP_PRERELEASES_YES;
-}
-
-/*
- * The candidates a requirement accepts, computed once per requirement
- * over every eligible candidate of its (listed) package: PEP 440 match
- * with the pre-release policy (req_prereleases), yanked versions only for
- * == / === pins, then the constraints on that name.
- */
-static void compute_matches(struct res_state *st, struct rreq *r)
-{
-	struct rpkg *p = st->pkgs[r->pkg];
-	const struct pep_version **vers;
-	size_t *idx, *out, n = 0, nm, i;
-	int *res;
-	size_t nres = 0;
-
-	r->computed = true;
-	vers = xcalloc(p->p.ncands + 1, sizeof(*vers));
-	idx = xcalloc(p->p.ncands + 1, sizeof(*idx));
-	out = xcalloc(p->p.ncands + 1, sizeof(*out));
-	res = xcalloc(p->p.ncands + 1, sizeof(*res));
-	for (i = 0; i < p->p.ncands; i++) {
-		struct res_candidate *c = p->p.cands[i];
-
-		if (c->excluded || c->yanked)
-			continue;
-		vers[n] = &c->version;
-		idx[n++] = i;
-	}
-	nm = pep_specset_filter(&r->spec, vers, NULL, n,
-				req_prereleases(st, r), out);
-	for (i = 0; i < nm; i++)
-		res[nres++] = (int)idx[out[i]];
-	for (i = 0; i < p->p.ncands; i++) {
-		struct res_candidate *c = p->p.cands[i];
-
-		if (c->excluded || !c->yanked)
-			continue;
-		if (!r->exact_pin && !root_pins(st, r->pkg, c))
-			continue;
-		if (pep_specset_contains(&r->spec, &c->version,
-					 PEP_PRERELEASES_YES, false))
-			res[nres++] = (int)i;
-	}
-	if (nres > 1)
-		qsort(res, nres, sizeof(*res), cmp_int);
-	n = 0;
-	for (i = 0; i < nres; i++)
-		if (constraints_admit(st, p->p.name, &p->p.cands[res[i]]->version))
-			res[n++] = res[i];
-	r->matched = res;
-	r->nmatched = n;
-	free(vers);
-	free(idx);
-	free(out);
 }
 
 /* ---- discovery ------------------------------------------------------ */
@@ -524,7 +292,7 @@ static void push_cand_reqs(struct res_state *st, struct work *w,
 {
 	size_t i;
 
-	cand_base(st, rc);
+	res_cand_base(st, rc);
 	for (i = 0; i < rc->nbase; i++)
 		push_req(w, rc->base[i]);
 	for (i = 0; i < p->extras.nr; i++) {
@@ -533,7 +301,7 @@ static void push_cand_reqs(struct res_state *st, struct work *w,
 
 		if (!p->extra_reached[i])
 			continue;
-		cand_reqs(st, rc, p->extras.v[i], &x, &nx, &ax);
+		res_cand_reqs(st, rc, p->extras.v[i], &x, &nx, &ax);
 		for (k = 0; k < nx; k++)
 			push_req(w, x[k]);
 		free(x);
@@ -555,7 +323,7 @@ static void want(struct res_state *st, struct work *w, struct rpkg *p,
 }
 
 /*
- * Interning requirements (cand_reqs, want) may grow st->reqs, so the
+ * Interning requirements (res_cand_reqs, want) may grow st->reqs, so the
  * requirement is always re-read through its index, never kept as a
  * pointer across those calls.
  */
@@ -591,14 +359,14 @@ static void visit_req(struct res_state *st, struct work *w, int ri)
 
 			if (!c->want || !c->loaded)
 				continue;
-			cand_reqs(st, res_rcand(c), extra, &x, &nx, &ax);
+			res_cand_reqs(st, res_rcand(c), extra, &x, &nx, &ax);
 			for (k = 0; k < nx; k++)
 				push_req(w, x[k]);
 			free(x);
 		}
 	}
 	if (!st->reqs[ri].computed)
-		compute_matches(st, &st->reqs[ri]);
+		res_compute_matches(st, &st->reqs[ri]);
 	/* the matched array is its own allocation: stable */
 	matched = st->reqs[ri].matched;
 	nmatched = st->reqs[ri].nmatched;
@@ -644,7 +412,7 @@ static int discover(struct res_state *st)
 				struct rpkg *p = (struct rpkg *)w.list[i];
 
 				p->p.listed = true;
-				classify(st, p);
+				res_classify(st, p);
 				for (k = 0; k < p->npending; k++)
 					push_req(&w, p->pending[k]);
 				p->npending = 0;
@@ -664,7 +432,7 @@ static int discover(struct res_state *st)
 				struct res_candidate *c = w.load[i];
 
 				c->loaded = true;
-				push_cand_reqs(st, &w, pkg_of_name(st, c->name),
+				push_cand_reqs(st, &w, res_pkg_of_name(st, c->name),
 					       res_rcand(c));
 			}
 			w.nload = 0;
@@ -817,7 +585,7 @@ static void build_pool(struct res_state *st)
 				continue;
 			rc->sid = new_solvable(st, p->p.name, rank, SID_BASE,
 					       (int)i, (int)k, -1);
-			cand_base(st, rc);
+			res_cand_base(st, rc);
 			for (j = 0; j < rc->nbase; j++)
 				add_require(st, rc->sid,
 					    st->reqs[rc->base[j]].id);
@@ -853,7 +621,7 @@ static void build_pool(struct res_state *st)
 						  (int)i, (int)k, (int)e);
 				rc->xsid[e] = xs;
 				add_require(st, xs, pin_id(st, p, (int)k));
-				cand_reqs(st, rc, p->extras.v[e], &x, &nx, &ax);
+				res_cand_reqs(st, rc, p->extras.v[e], &x, &nx, &ax);
 				for (j = 0; j < nx; j++)
 					add_require(st, xs, st->reqs[x[j]].id);
 				free(x);
@@ -898,126 +666,6 @@ static void build_pool(struct res_state *st)
 		pool_set_whatprovides(st->pool, r->id, off);
 	}
 	queue_free(&q);
-}
-
-/* ---- result ---------------------------------------------------------- */
-
-struct res_private {
-	struct res_state *st;
-};
-
-static int cmp_sel(const void *a, const void *b)
-{
-	const struct res_selected *x = a, *y = b;
-
-	return strcmp(x->name, y->name);
-}
-
-static void add_dep_edge(size_t **deps, size_t *n, size_t *alloc, size_t to)
-{
-	size_t i;
-
-	for (i = 0; i < *n; i++)
-		if ((*deps)[i] == to)
-			return;
-	ALLOC_GROW(*deps, *n + 1, *alloc);
-	(*deps)[(*n)++] = to;
-}
-
-static int cmp_size(const void *a, const void *b)
-{
-	size_t x = *(const size_t *)a, y = *(const size_t *)b;
-
-	return (x > y) - (x < y);
-}
-
-static void collect_result(struct res_state *st, Solver *solv,
-			   struct res_result *res)
-{
-	Queue dq;
-	int *sel_of_pkg = xcalloc(st->npkgs + 1, sizeof(int));
-	size_t i, k, alloc = 0;
-
-	queue_init(&dq);
-	solver_get_decisionqueue(solv, &dq);
-	for (i = 0; i < (size_t)dq.count; i++) {
-		Id sid = dq.elements[i];
-		struct sidinfo *si;
-
-		if (sid <= 0 || (size_t)sid >= st->sids_alloc)
-			continue;
-		si = &st->sids[sid];
-		if (si->kind != SID_BASE)
-			continue;
-		ALLOC_GROW(res->pkgs, res->npkgs + 1, alloc);
-		memset(&res->pkgs[res->npkgs], 0, sizeof(*res->pkgs));
-		res->pkgs[res->npkgs].name = st->pkgs[si->pkg]->p.name;
-		res->pkgs[res->npkgs].cand = st->pkgs[si->pkg]->p.cands[si->cand];
-		res->pkgs[res->npkgs].version =
-			res->pkgs[res->npkgs].cand->version_str;
-		res->pkgs[res->npkgs].direct = st->pkgs[si->pkg]->direct;
-		strvec_init(&res->pkgs[res->npkgs].extras);
-		res->npkgs++;
-	}
-	if (res->npkgs > 1)
-		qsort(res->pkgs, res->npkgs, sizeof(*res->pkgs), cmp_sel);
-	for (i = 0; i < res->npkgs; i++)
-		sel_of_pkg[pkg_of_name(st, res->pkgs[i].name)->idx] = (int)i + 1;
-	for (i = 0; i < (size_t)dq.count; i++) {
-		Id sid = dq.elements[i];
-		struct sidinfo *si;
-
-		if (sid <= 0 || (size_t)sid >= st->sids_alloc)
-			continue;
-		si = &st->sids[sid];
-		if (si->kind == SID_EXTRA && sel_of_pkg[si->pkg])
-			strvec_push(&res->pkgs[sel_of_pkg[si->pkg] - 1].extras,
-				    st->pkgs[si->pkg]->extras.v[si->extra]);
-	}
-	for (i = 0; i < res->npkgs; i++) {
-		struct res_selected *s = &res->pkgs[i];
-		struct rcand *rc = res_rcand(s->cand);
-		size_t dalloc = 0, e;
-		int *x = NULL;
-		size_t nx = 0, ax = 0;
-
-		strvec_sort(&s->extras);
-		cand_base(st, rc);
-		for (k = 0; k < rc->nbase; k++) {
-			int to = sel_of_pkg[st->reqs[rc->base[k]].pkg];
-
-			if (to && (size_t)(to - 1) != i)
-				add_dep_edge(&s->deps, &s->ndeps, &dalloc,
-					     (size_t)to - 1);
-		}
-		for (e = 0; e < s->extras.nr; e++) {
-			nx = 0;
-			cand_reqs(st, rc, s->extras.v[e], &x, &nx, &ax);
-			for (k = 0; k < nx; k++) {
-				int to = sel_of_pkg[st->reqs[x[k]].pkg];
-
-				if (to && (size_t)(to - 1) != i)
-					add_dep_edge(&s->deps, &s->ndeps,
-						     &dalloc, (size_t)to - 1);
-			}
-		}
-		free(x);
-		if (s->ndeps > 1)
-			qsort(s->deps, s->ndeps, sizeof(*s->deps), cmp_size);
-	}
-	alloc = 0;
-	for (i = 0; i < st->nroot_reqs; i++) {
-		int to = sel_of_pkg[st->reqs[st->root_reqs[i]].pkg];
-
-		if (to)
-			add_dep_edge(&res->root_deps, &res->nroot_deps, &alloc,
-				     (size_t)to - 1);
-	}
-	if (res->nroot_deps > 1)
-		qsort(res->root_deps, res->nroot_deps,
-		      sizeof(size_t), cmp_size);
-	queue_free(&dq);
-	free(sel_of_pkg);
 }
 
 /* ---- the loop -------------------------------------------------------- */
@@ -1114,7 +762,7 @@ int res_resolve(const struct res_options *opts, struct res_source *src,
 	}
 	st->pool = pool_create();
 	for (i = 0; i < opts->nroots; i++)
-		if (marker_true(st, opts->roots[i].marker, NULL))
+		if (res_marker_true(st, opts->roots[i].marker, NULL))
 			intern_requirement(st, &opts->roots[i], &st->root_reqs,
 					   &st->nroot_reqs, &alloc);
 
@@ -1145,7 +793,7 @@ int res_resolve(const struct res_options *opts, struct res_source *src,
 		nprob = solver_solve(solv, &job);
 		result->rounds++;
 		if (!nprob) {
-			collect_result(st, solv, result);
+			res_collect_result(st, solv, result);
 		} else if (!widen(st, solv)) {
 			res_explain(st, solv, why);
 			ret = cvl_error_set(err, CVL_EUNSAT,
@@ -1185,33 +833,4 @@ void res_result_release(struct res_result *result)
 		free(priv);
 	}
 	memset(result, 0, sizeof(*result));
-}
-
-/*
- * One line per selected package, sorted by name:
- *     name version [extra,extra] -> dep dep
- */
-void res_result_format(const struct res_result *result, struct strbuf *out)
-{
-	size_t i, k;
-
-	for (i = 0; i < result->npkgs; i++) {
-		const struct res_selected *s = &result->pkgs[i];
-
-		strbuf_addf(out, "%s %s", s->name, s->version);
-		if (s->extras.nr) {
-			strbuf_addstr(out, " [");
-			for (k = 0; k < s->extras.nr; k++)
-				strbuf_addf(out, "%s%s", k ? "," : "",
-					    s->extras.v[k]);
-			strbuf_addch(out, ']');
-		}
-		if (s->ndeps) {
-			strbuf_addstr(out, " ->");
-			for (k = 0; k < s->ndeps; k++)
-				strbuf_addf(out, " %s",
-					    result->pkgs[s->deps[k]].name);
-		}
-		strbuf_addch(out, '\n');
-	}
 }
