@@ -15,7 +15,8 @@
  *
  * The directory: --cache-dir > CVLOCK_CACHE_DIR > $XDG_CACHE_HOME/cvlock >
  * ~/.cache/cvlock.  clean and prune only touch what cvlock writes there
- * (http-v*, CACHEDIR.TAG), so a mistaken --cache-dir loses nothing else.
+ * (<kind>-v<N> directories, CACHEDIR.TAG), so a mistaken --cache-dir
+ * loses nothing else.
  */
 #include "config.h"
 #include "cli/cli.h"

@@ -3,9 +3,10 @@
  * or one project's responses) and `cvlock cache prune`, and where the
  * cache lives.  The entry format and the atomic writes are in cache.c.
  *
- * Only what cvlock writes is touched (http-v*, CACHEDIR.TAG), and
- * symbolic links are never followed, so a mistaken cache directory (say,
- * $HOME) loses nothing else.
+ * Only what cvlock writes is touched: CACHEDIR.TAG and directories named
+ * <kind>-v<format> (http-v1 here, interpreters-v1 for sync/, ...: the
+ * convention of everything cvlock caches).  Symbolic links are never
+ * followed, so a mistaken cache directory (say, $HOME) loses nothing else.
  */
 #include "index/transport.h"
 
@@ -99,6 +100,22 @@ static bool old_format_dir(const char *name)
 	return v < TR_CACHE_FORMAT;
 }
 
+/* "<kind>-v<N>": lowercase words joined by '-', then "-v" and digits. */
+static bool cvlock_subdir(const char *name)
+{
+	const char *v = strrchr(name, '-'), *p;
+
+	if (!v || v == name || v[1] != 'v' || !v[2])
+		return false;
+	for (p = v + 2; *p; p++)
+		if (*p < '0' || *p > '9')
+			return false;
+	for (p = name; p < v; p++)
+		if ((*p < 'a' || *p > 'z') && *p != '-')
+			return false;
+	return name[0] != '-';
+}
+
 int idx_cache_clean(const char *dir, struct idx_cache_prune_stats *st,
 		    struct cvl_error *err)
 {
@@ -125,7 +142,7 @@ int idx_cache_clean(const char *dir, struct idx_cache_prune_stats *st,
 		de = readdir(d);
 		if (!de)
 			break;
-		if (strncmp(de->d_name, "http-v", 6) &&
+		if (!cvlock_subdir(de->d_name) &&
 		    strcmp(de->d_name, "CACHEDIR.TAG"))
 			continue;
 		strbuf_reset(&path);

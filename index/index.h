@@ -318,7 +318,11 @@ struct idx_cache_prune_stats {
 	size_t kept, removed;
 	uint64_t bytes_kept, bytes_removed;
 };
-/* Remove everything under the cache directory that cvlock wrote. */
+/*
+ * Remove everything under the cache directory that cvlock wrote: every
+ * <kind>-v<N> directory (http-v1, interpreters-v1, ...) and CACHEDIR.TAG;
+ * nothing else.
+ */
 int idx_cache_clean(const char *dir, struct idx_cache_prune_stats *st,
 		    struct cvl_error *err) WARN_UNUSED_RESULT;
 /*

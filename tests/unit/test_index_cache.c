@@ -738,9 +738,21 @@ START_TEST(prune_and_clean)
 
 	/* clean removes what cvlock wrote, and nothing else */
 	store_one(&c, "good", "body", &keep);
+	strbuf_reset(&old);
+	strbuf_addf(&old, "%s/interpreters-v1", tmpdir);
+	ck_assert_int_eq(mkdir(old.buf, 0777), 0);
+	strbuf_addstr(&old, "/probe");
+	write_file(old.buf, "{}", 2);
+	strbuf_reset(&old);
+	strbuf_addf(&old, "%s/my-v1x", tmpdir);
+	ck_assert_int_eq(mkdir(old.buf, 0777), 0);
 	ck_assert_int_eq(idx_cache_clean(tmpdir, &st, &err), 0);
-	ck_assert_uint_eq(st.removed, 2); /* good, live temp */
+	ck_assert_uint_eq(st.removed, 3); /* good, live temp, the probe */
 	ck_assert_int_eq(stat(path.buf, &sb), 0);
+	ck_assert_int_eq(stat(old.buf, &sb), 0);
+	strbuf_reset(&old);
+	strbuf_addf(&old, "%s/interpreters-v1", tmpdir);
+	ck_assert_int_ne(stat(old.buf, &sb), 0);
 	strbuf_reset(&keep);
 	strbuf_addf(&keep, "%s/http-v1", tmpdir);
 	ck_assert_int_ne(stat(keep.buf, &sb), 0);
