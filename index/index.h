@@ -10,8 +10,11 @@
  *     util/url.c          RFC 3986 reference resolution, credential redaction
  *   transport and storage:
  *     index/http.c        libcurl multi: many transfers, retries, caps
+ *     index/http_file.c   file:// URLs (ranges, a directory's index.html)
  *     index/cache.c       the on-disk HTTP cache (validators, atomic writes)
+ *     index/cache_upkeep.c  cvlock cache clean / prune, the cache's place
  *     index/auth.c        credentials from URLs and ~/.netrc
+ *     index/transport.h   what these five share (not API)
  *   orchestration:
  *     index/client.c      indexes, strategy, batches for the resolver
  *     index/metadata.c    core metadata of one artifact: PEP 658 file,
