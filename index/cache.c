@@ -33,7 +33,9 @@
  * entry's directory and rename() it over the entry: readers in other
  * processes see the old entry or the new one, never a mix, and a writer
  * killed mid-way leaves only a temporary file that `cvlock cache prune`
- * removes.
+ * removes.  There is no fsync(): this is a cache, and after a system
+ * crash an entry whose bytes never reached the disk is short or empty,
+ * which the length check turns into a miss.
  */
 #include "index/transport.h"
 
