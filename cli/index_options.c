@@ -236,28 +236,33 @@ int cvl_index_opts_finish(struct cvl_index_opts *o,
 	struct idx_http_opts *h = &out->http;
 	struct strvec env_extra = STRVEC_INIT;
 	const struct strvec *extras;
-	const char *v, *strategy;
+	const char *v, *strategy, *origin, *home;
 	bool bad = false;
 	long n;
 	size_t i;
 
 	/* where packages come from */
 	v = o->index_url;
-	if (v) {
-		out->index_url = index_location(o, v, "--index-url");
-	} else if ((v = env("CVLOCK_INDEX_URL"))) {
-		out->index_url = index_location(o, v, "CVLOCK_INDEX_URL");
-	} else if (project && project->index_url) {
-		v = project->index_url;
-		out->index_url = index_location(o, v, "the project's index-url");
+	origin = "--index-url";
+	if (!v) {
+		v = env("CVLOCK_INDEX_URL");
+		origin = "CVLOCK_INDEX_URL";
 	}
-	if (v && !out->index_url)
-		return EXIT_USAGE;
+	if (!v && project && project->index_url) {
+		v = project->index_url;
+		origin = "the project's index-url";
+	}
+	if (v) {
+		out->index_url = index_location(o, v, origin);
+		if (!out->index_url)
+			return EXIT_USAGE;
+	}
 	out->no_index = o->no_index || (project && project->no_index);
 
+	v = env("CVLOCK_EXTRA_INDEX_URL");
 	if (o->extra_index_urls.nr) {
 		extras = &o->extra_index_urls;
-	} else if ((v = env("CVLOCK_EXTRA_INDEX_URL"))) {
+	} else if (v) {
 		split_words(v, &env_extra);
 		extras = &env_extra;
 	} else if (project) {
@@ -317,12 +322,14 @@ int cvl_index_opts_finish(struct cvl_index_opts *o,
 	h->cache_dir = o->resolved_cache_dir;
 	free(o->netrc_path);
 	o->netrc_path = NULL;
-	if ((v = env("NETRC"))) {
+	v = env("NETRC");
+	home = env("HOME");
+	if (v) {
 		o->netrc_path = xstrdup(v);
-	} else if ((v = env("HOME"))) {
+	} else if (home) {
 		struct strbuf sb = STRBUF_INIT;
 
-		strbuf_addf(&sb, "%s/.netrc", v);
+		strbuf_addf(&sb, "%s/.netrc", home);
 		o->netrc_path = strbuf_detach(&sb, NULL);
 	}
 	h->netrc_path = o->netrc_path;
