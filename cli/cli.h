@@ -179,5 +179,6 @@ int cmd_inputs(int argc, char **argv, struct cvl_ctx *ctx);
 int cmd_cache(int argc, char **argv, struct cvl_ctx *ctx);
 int cmd_index(int argc, char **argv, struct cvl_ctx *ctx);
 int cmd_lock(int argc, char **argv, struct cvl_ctx *ctx);
+int cmd_resolve(int argc, char **argv, struct cvl_ctx *ctx);
 
 #endif

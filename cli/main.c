@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 const struct cvl_command cvl_commands[] = {
+	{ "resolve", cmd_resolve, "resolve the project's requirements into a pylock.toml" },
 	{ "help", cmd_help, "show help for cvlock or one command" },
 	{ "version", cmd_version, "show the version" },
 	{ "tags", cmd_tags, "list the wheel tags a target environment accepts" },

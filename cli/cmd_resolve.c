@@ -1,0 +1,1111 @@
+/*
+ * cmd_resolve.c - cvlock resolve: the project's inputs, resolved for one
+ * target environment against the package indexes, written to a
+ * deterministic pylock.toml (PEP 751).
+ *
+ *   inputs (cli/project.c) -> target (probed interpreter or described)
+ *   -> candidate source over the index client (resolver/source_index.c)
+ *   -> res_resolve (the versions of an existing lockfile are preferences)
+ *   -> lock model (lockfmt/) -> atomic write
+ *
+ * Exit statuses: 0 resolved (and written), 1 no solution or --check found
+ * the lockfile missing or out of date, 2 bad input (including a corrupted
+ * existing lockfile: nothing is overwritten), 3 an index or network error,
+ * 4 a file-system error, 5 a hash mismatch.
+ */
+#define _GNU_SOURCE /* timegm */
+#include "config.h"
+#include "cli/cli.h"
+#include "cli/project.h"
+#include "index/index.h"
+#include "lockfmt/lockfmt.h"
+#include "resolver/resolver.h"
+#include "resolver/source_index.h"
+#include "sync/sync.h"
+
+#include <limits.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+enum {
+	OPT_REQUIREMENT = 1,
+	OPT_CONSTRAINT,
+	OPT_EXTRA,
+	OPT_ALL_EXTRAS,
+	OPT_GROUP,
+	OPT_ALL_GROUPS,
+	OPT_NO_DEFAULT_GROUPS,
+	OPT_OUTPUT,
+	OPT_PYTHON,
+	OPT_PYTHON_VERSION,
+	OPT_PLATFORM,
+	OPT_IMPLEMENTATION,
+	OPT_PRERELEASE,
+	OPT_RESOLUTION,
+	OPT_EXCLUDE_NEWER,
+	OPT_UPGRADE,
+	OPT_UPGRADE_PACKAGE,
+	OPT_CHECK,
+	OPT_DRY_RUN,
+	OPT_WRITE_TESTCASE,
+	OPT_VERBOSE,
+};
+
+static const struct cvl_option own_options[] = {
+	{ "requirement", 'r', OPT_VALUE, OPT_REQUIREMENT, "FILE",
+	  "read requirements from a requirements file (repeatable)" },
+	{ "constraint", 'c', OPT_VALUE, OPT_CONSTRAINT, "FILE",
+	  "read constraints from a requirements file (repeatable)" },
+	{ "extra", 0, OPT_VALUE, OPT_EXTRA, "NAME",
+	  "include an optional-dependencies extra (repeatable)" },
+	{ "all-extras", 0, OPT_FLAG, OPT_ALL_EXTRAS, NULL,
+	  "include every extra" },
+	{ "group", 0, OPT_VALUE, OPT_GROUP, "NAME",
+	  "include a dependency group (repeatable)" },
+	{ "all-groups", 0, OPT_FLAG, OPT_ALL_GROUPS, NULL,
+	  "include every dependency group" },
+	{ "no-default-groups", 0, OPT_FLAG, OPT_NO_DEFAULT_GROUPS, NULL,
+	  "leave out the default groups ([tool.cvlock] default-groups, or 'dev')" },
+	{ "output-file", 'o', OPT_VALUE, OPT_OUTPUT, "FILE",
+	  "the lockfile (default: pylock.toml next to the project)" },
+	{ "python", 0, OPT_VALUE, OPT_PYTHON, "PATH",
+	  "resolve for this interpreter (default: python3 on PATH)" },
+	{ "python-version", 0, OPT_VALUE, OPT_PYTHON_VERSION, "3.X[.Y]",
+	  "resolve for a described target, without an interpreter" },
+	{ "platform", 0, OPT_VALUE, OPT_PLATFORM, "PLAT",
+	  "the described target's platform, e.g. manylinux_2_28_x86_64" },
+	{ "implementation", 0, OPT_VALUE, OPT_IMPLEMENTATION, "cp|pp",
+	  "the described target's Python implementation (default: cp)" },
+	{ "prerelease", 0, OPT_VALUE, OPT_PRERELEASE,
+	  "if-necessary|allow|disallow",
+	  "when pre-releases may be chosen (default: if-necessary)" },
+	{ "resolution", 0, OPT_VALUE, OPT_RESOLUTION,
+	  "highest|lowest|lowest-direct",
+	  "which versions to prefer (default: highest)" },
+	{ "exclude-newer", 0, OPT_VALUE, OPT_EXCLUDE_NEWER, "TIMESTAMP",
+	  "ignore files uploaded after this time (2024-05-01 or 2024-05-01T12:00:00Z)" },
+	{ "upgrade", 'U', OPT_FLAG, OPT_UPGRADE, NULL,
+	  "ignore the versions of the existing lockfile" },
+	{ "upgrade-package", 'P', OPT_VALUE, OPT_UPGRADE_PACKAGE, "NAME",
+	  "ignore the existing lockfile's version of NAME (repeatable)" },
+	{ "check", 0, OPT_FLAG, OPT_CHECK, NULL,
+	  "write nothing; exit 1 when the lockfile is missing or would change" },
+	{ "dry-run", 0, OPT_FLAG, OPT_DRY_RUN, NULL,
+	  "write nothing; print what would change" },
+	{ "write-testcase", 0, OPT_VALUE, OPT_WRITE_TESTCASE, "DIR",
+	  "save a self-contained reproduction of the resolution in DIR" },
+	{ "verbose", 'v', OPT_FLAG, OPT_VERBOSE, NULL,
+	  "more detail (-v: index summary)" },
+};
+
+struct resolve_cmd {
+	struct cvl_ctx *ctx;
+	struct cvl_option *options;
+	size_t noptions;
+	struct cvl_project_opts p;
+	struct cvl_index_opts io;
+	struct cvl_progress progress;
+	const char *output;
+	const char *python;
+	const char *python_version;
+	const char *platform;
+	const char *implementation;
+	bool has_prerelease, has_resolution;
+	enum pep_prerelease_mode prerelease;
+	enum pep_resolution_mode resolution;
+	const char *exclude_newer_text;
+	int64_t exclude_newer;
+	bool upgrade;
+	struct strvec upgrade_packages;
+	bool check, dry_run;
+	const char *testcase_dir;
+};
+
+/* "2024-05-01", "2024-05-01T12:00:00Z" or "...+02:00" as Unix seconds. */
+static bool parse_timestamp(const char *s, int64_t *out)
+{
+	struct tm tm;
+	const char *end;
+	long off = 0;
+
+	memset(&tm, 0, sizeof(tm));
+	end = strptime(s, "%Y-%m-%d", &tm);
+	if (!end)
+		return false;
+	if (*end == 'T' || *end == ' ') {
+		end = strptime(end + 1, "%H:%M:%S", &tm);
+		if (!end)
+			return false;
+		if (*end == '.') {
+			end++;
+			while (*end >= '0' && *end <= '9')
+				end++;
+		}
+		if (*end == 'Z' || *end == 'z') {
+			end++;
+		} else if ((*end == '+' || *end == '-') &&
+			   end[1] >= '0' && end[1] <= '9' && end[2] >= '0' &&
+			   end[2] <= '9' && end[3] == ':' && end[4] >= '0' &&
+			   end[4] <= '9' && end[5] >= '0' && end[5] <= '9') {
+			off = ((end[1] - '0') * 10 + (end[2] - '0')) * 3600 +
+			      ((end[4] - '0') * 10 + (end[5] - '0')) * 60;
+			if (*end == '-')
+				off = -off;
+			end += 6;
+		} else if (*end) {
+			return false;
+		}
+	}
+	if (*end)
+		return false;
+	*out = (int64_t)timegm(&tm) - off;
+	return true;
+}
+
+static void print_usage(const struct resolve_cmd *rc)
+{
+	cvl_print_usage("resolve",
+			"[DIR|pyproject.toml] [-r FILE]... [-c FILE]... [-o FILE] [options]",
+			"Resolve the project's requirements (or requirements files) for one\n"
+			"target environment and write a pylock.toml (PEP 751).  The target\n"
+			"is a Python interpreter (--python, default python3 on PATH), or\n"
+			"described with --python-version and --platform.  The versions of an\n"
+			"existing lockfile are kept where the inputs allow (--upgrade,\n"
+			"--upgrade-package NAME drop them).  Prints 'Resolved N packages'\n"
+			"and the changes on stderr.  Exit status 1 when there is no solution\n"
+			"(with an explanation) or when --check finds the lockfile stale.",
+			rc->options, rc->noptions);
+}
+
+static int on_option(int id, const char *value, void *data)
+{
+	struct resolve_cmd *rc = data;
+
+	switch (id) {
+	case OPT_HELP:
+		print_usage(rc);
+		exit(EXIT_OK);
+	case OPT_REQUIREMENT:
+	case OPT_CONSTRAINT:
+		cvl_project_opts_add_file(&rc->p, value, id == OPT_CONSTRAINT);
+		return 0;
+	case OPT_EXTRA:
+		strvec_push(&rc->p.extras, value);
+		return 0;
+	case OPT_ALL_EXTRAS:
+		rc->p.all_extras = true;
+		return 0;
+	case OPT_GROUP:
+		strvec_push(&rc->p.groups, value);
+		return 0;
+	case OPT_ALL_GROUPS:
+		rc->p.all_groups = true;
+		return 0;
+	case OPT_NO_DEFAULT_GROUPS:
+		rc->p.no_default_groups = true;
+		return 0;
+	case OPT_OUTPUT:
+		rc->output = value;
+		return 0;
+	case OPT_PYTHON:
+		rc->python = value;
+		return 0;
+	case OPT_PYTHON_VERSION:
+		rc->python_version = value;
+		return 0;
+	case OPT_PLATFORM:
+		rc->platform = value;
+		return 0;
+	case OPT_IMPLEMENTATION:
+		if (strcmp(value, "cp") && strcmp(value, "pp")) {
+			cvl_errorf("invalid --implementation '%s'", value);
+			fprintf(stderr, "hint: expected 'cp' (CPython) or 'pp' (PyPy)\n");
+			return EXIT_USAGE;
+		}
+		rc->implementation = value;
+		return 0;
+	case OPT_PRERELEASE:
+		if (!pep_prerelease_mode_parse(value, strlen(value),
+					       &rc->prerelease)) {
+			cvl_errorf("invalid --prerelease '%s'", value);
+			fprintf(stderr, "hint: expected 'if-necessary', 'allow' or 'disallow'\n");
+			return EXIT_USAGE;
+		}
+		rc->has_prerelease = true;
+		return 0;
+	case OPT_RESOLUTION:
+		if (!pep_resolution_mode_parse(value, strlen(value),
+					       &rc->resolution)) {
+			cvl_errorf("invalid --resolution '%s'", value);
+			fprintf(stderr, "hint: expected 'highest', 'lowest' or 'lowest-direct'\n");
+			return EXIT_USAGE;
+		}
+		rc->has_resolution = true;
+		return 0;
+	case OPT_EXCLUDE_NEWER:
+		if (!parse_timestamp(value, &rc->exclude_newer)) {
+			cvl_errorf("invalid --exclude-newer '%s'", value);
+			fprintf(stderr, "hint: expected a date (2024-05-01) or an RFC 3339 time (2024-05-01T12:00:00Z)\n");
+			return EXIT_USAGE;
+		}
+		rc->exclude_newer_text = value;
+		return 0;
+	case OPT_UPGRADE:
+		rc->upgrade = true;
+		return 0;
+	case OPT_UPGRADE_PACKAGE:
+		strvec_push(&rc->upgrade_packages, value);
+		return 0;
+	case OPT_CHECK:
+		rc->check = true;
+		return 0;
+	case OPT_DRY_RUN:
+		rc->dry_run = true;
+		return 0;
+	case OPT_WRITE_TESTCASE:
+		rc->testcase_dir = value;
+		return 0;
+	case OPT_VERBOSE:
+		rc->ctx->verbose++;
+		return 0;
+	default:
+		return cvl_index_opts_option(&rc->io, id, value);
+	}
+}
+
+/* ---- the target ---------------------------------------------------------- */
+
+struct target {
+	struct pep_env env;
+	struct arena storage;
+	struct strvec tags;
+	char python[32];      /* "3.11.0" */
+	char environment[512]; /* the lockfile's environments marker */
+	char requires_python[32];
+	bool described;
+	struct sync_interp interp;
+};
+
+static bool parse_part(const char **s, int *out)
+{
+	long v = 0;
+
+	if (**s < '0' || **s > '9')
+		return false;
+	while (**s >= '0' && **s <= '9') {
+		v = v * 10 + (**s - '0');
+		if (v > 999)
+			return false;
+		(*s)++;
+	}
+	*out = (int)v;
+	return true;
+}
+
+static bool parse_python_version(const char *s, int ver[3])
+{
+	ver[2] = 0;
+	if (!parse_part(&s, &ver[0]) || *s++ != '.' || !parse_part(&s, &ver[1]))
+		return false;
+	if (*s == '.') {
+		s++;
+		if (!parse_part(&s, &ver[2]))
+			return false;
+	}
+	return *s == '\0';
+}
+
+static void target_describe(struct target *t, int major, int minor)
+{
+	const char *const *v = t->env.var;
+
+	snprintf(t->environment, sizeof(t->environment),
+		 "sys_platform == \"%s\" and platform_machine == \"%s\" and implementation_name == \"%s\"",
+		 v[PEP_ENV_SYS_PLATFORM] ? v[PEP_ENV_SYS_PLATFORM] : "",
+		 v[PEP_ENV_PLATFORM_MACHINE] ? v[PEP_ENV_PLATFORM_MACHINE] : "",
+		 v[PEP_ENV_IMPLEMENTATION_NAME] ? v[PEP_ENV_IMPLEMENTATION_NAME] : "");
+	snprintf(t->requires_python, sizeof(t->requires_python), "==%d.%d.*",
+		 major, minor);
+}
+
+static int target_setup(struct resolve_cmd *rc, struct target *t)
+{
+	struct cvl_error err = CVL_ERROR_INIT;
+	int r;
+
+	if (rc->python && (rc->python_version || rc->platform)) {
+		cvl_errorf("--python cannot be combined with --python-version or --platform");
+		fprintf(stderr, "hint: probe an interpreter, or describe a target without one\n");
+		return EXIT_USAGE;
+	}
+	if (rc->python_version || rc->platform) {
+		struct pep_target pt;
+		size_t plen;
+
+		if (!rc->python_version || !rc->platform) {
+			cvl_errorf("missing %s", rc->platform ? "--python-version" : "--platform");
+			fprintf(stderr, "hint: give both --python-version and --platform, e.g. --python-version 3.12 --platform manylinux_2_28_x86_64, or --python PATH\n");
+			return EXIT_USAGE;
+		}
+		memset(&pt, 0, sizeof(pt));
+		if (!parse_python_version(rc->python_version, pt.python)) {
+			cvl_errorf("invalid --python-version '%s'", rc->python_version);
+			fprintf(stderr, "hint: expected e.g. 3.12 or 3.12.1\n");
+			return EXIT_USAGE;
+		}
+		plen = strlen(rc->platform);
+		if (plen >= sizeof(pt.platform)) {
+			cvl_errorf("unsupported platform '%.40s...': too long",
+				   rc->platform);
+			return EXIT_USAGE;
+		}
+		memcpy(pt.platform, rc->platform, plen + 1);
+		memcpy(pt.implementation,
+		       rc->implementation ? rc->implementation : "cp", 3);
+		r = pep_target_env(&pt, &t->env, &t->storage, &err);
+		if (!r)
+			r = pep_target_tags(&pt, &t->tags, &err);
+		if (r) {
+			cvl_report(rc->ctx, &err);
+			return cvl_exit_status(r);
+		}
+		snprintf(t->python, sizeof(t->python), "%d.%d.%d",
+			 pt.python[0], pt.python[1], pt.python[2]);
+		t->described = true;
+		target_describe(t, pt.python[0], pt.python[1]);
+		return 0;
+	} else {
+		char *cache_dir = rc->io.no_cache ? NULL
+						  : cvl_cache_dir(rc->io.cache_dir);
+
+		if (rc->implementation) {
+			cvl_errorf("--implementation needs --python-version and --platform");
+			return EXIT_USAGE;
+		}
+		r = sync_interp_probe(rc->python, cache_dir, &t->interp, &err);
+		free(cache_dir);
+		if (!r)
+			r = sync_interp_tags(&t->interp, &t->tags, &err);
+		if (r) {
+			cvl_report(rc->ctx, &err);
+			return cvl_exit_status(r);
+		}
+		sync_interp_env(&t->interp, &t->env);
+		snprintf(t->python, sizeof(t->python), "%d.%d.%d",
+			 t->interp.version[0], t->interp.version[1],
+			 t->interp.version[2]);
+		target_describe(t, t->interp.version[0], t->interp.version[1]);
+		if (rc->ctx->verbose)
+			fprintf(stderr, "python interpreter '%s': %s%s\n",
+				t->interp.path, t->python,
+				t->interp.from_cache ? " (cached probe)" : "");
+		return 0;
+	}
+}
+
+/* ---- paths ------------------------------------------------------------------ */
+
+static char *dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		return xstrdup(".");
+	if (slash == path)
+		return xstrdup("/");
+	return xmemdup0(path, (size_t)(slash - path));
+}
+
+/* The default lockfile: pylock.toml next to the project. */
+static char *default_output(const char *path)
+{
+	struct stat st;
+	struct strbuf sb = STRBUF_INIT;
+
+	if (path && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		strbuf_addstr(&sb, path);
+		if (sb.len && sb.buf[sb.len - 1] != '/')
+			strbuf_addch(&sb, '/');
+	} else if (path && cvl_ends_with(path, ".toml")) {
+		char *d = dir_of(path);
+
+		strbuf_addf(&sb, "%s/", d);
+		free(d);
+	}
+	strbuf_addstr(&sb, "pylock.toml");
+	return strbuf_detach(&sb, NULL);
+}
+
+/*
+ * `target` (absolute) relative to the directory `from` (absolute, real),
+ * e.g. "../index/files/a-1.0.tar.gz".
+ */
+static void relative_path(const char *from, const char *target,
+			  struct strbuf *out)
+{
+	size_t i = 0, common = 0;
+	const char *p;
+
+	/* the longest common prefix that ends at a '/' boundary */
+	while (from[i] && target[i] && from[i] == target[i]) {
+		if (from[i] == '/')
+			common = i;
+		i++;
+	}
+	if (!from[i] && (target[i] == '/' || !target[i]))
+		common = i;
+	else if (from[i] == '/' && !target[i])
+		common = i;
+	for (p = from + common; *p; p++)
+		if (*p == '/' && p[1])
+			strbuf_addstr(out, "../");
+	p = target + common;
+	while (*p == '/')
+		p++;
+	strbuf_addstr(out, p);
+}
+
+/* ---- the lockfile ----------------------------------------------------------- */
+
+static void format_time(int64_t t, char out[32])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (!gmtime_r(&tt, &tm) ||
+	    !strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		snprintf(out, 32, "1970-01-01T00:00:00Z");
+}
+
+static const char *hash_alg_name(enum idx_hash_alg alg)
+{
+	switch (alg) {
+	case IDX_HASH_SHA256:
+		return "sha256";
+	case IDX_HASH_SHA384:
+		return "sha384";
+	case IDX_HASH_SHA512:
+		return "sha512";
+	case IDX_HASH_MD5:
+	case IDX_HASH_NALGS:
+		break;
+	}
+	return NULL;
+}
+
+struct lock_ctx {
+	const char *lock_dir; /* real path of the lockfile's directory */
+};
+
+/* url or path, hashes, size, upload time of one file. */
+static int fill_entry(const struct lock_ctx *lc, struct lock_file_entry *e,
+		      const struct idx_file *f, struct cvl_error *err)
+{
+	size_t k;
+	bool hashed = false;
+
+	lock_set_str(&e->name, f->filename);
+	if (!strncmp(f->url, "file:", 5)) {
+		struct strbuf path = STRBUF_INIT, rel = STRBUF_INIT;
+		char *real;
+		int r = url_to_path(f->url, &path, err);
+
+		if (r < 0) {
+			strbuf_release(&path);
+			return r;
+		}
+		real = realpath(path.buf, NULL);
+		relative_path(lc->lock_dir, real ? real : path.buf, &rel);
+		lock_set_str(&e->path, rel.buf);
+		if (!f->nhashes) {
+			struct strbuf data = STRBUF_INIT;
+			char hex[65];
+
+			/* a find-links directory gives no hash: compute it */
+			r = cvl_read_file(real ? real : path.buf, "", &data, err);
+			if (!r) {
+				sha256_hex(data.buf, data.len, hex);
+				lock_entry_set_hash(e, "sha256", hex);
+				hashed = true;
+			}
+			strbuf_release(&data);
+			if (r < 0) {
+				free(real);
+				strbuf_release(&path);
+				strbuf_release(&rel);
+				return r;
+			}
+		}
+		free(real);
+		strbuf_release(&path);
+		strbuf_release(&rel);
+	} else {
+		struct strbuf url = STRBUF_INIT;
+
+		url_strip_credentials(f->url, &url);
+		lock_set_str(&e->url, url.buf);
+		strbuf_release(&url);
+	}
+	if (f->upload_time >= 0) {
+		char t[32];
+
+		format_time(f->upload_time, t);
+		lock_set_str(&e->upload_time, t);
+	}
+	if (f->size >= 0) {
+		e->has_size = true;
+		e->size = (uint64_t)f->size;
+	}
+	for (k = 0; k < f->nhashes; k++) {
+		const char *alg = hash_alg_name(f->hashes[k].alg);
+
+		if (alg) {
+			lock_entry_set_hash(e, alg, f->hashes[k].hex);
+			hashed = true;
+		}
+	}
+	(void)hashed;
+	return 0;
+}
+
+/* A local file (hashed here) or a file with a hash worth locking. */
+static bool file_usable(const struct idx_file *f)
+{
+	size_t k;
+
+	if (!strncmp(f->url, "file:", 5))
+		return true;
+	for (k = 0; k < f->nhashes; k++)
+		if (hash_alg_name(f->hashes[k].alg))
+			return true;
+	return false;
+}
+
+/* The index a page came from: its URL without "<name>/". */
+static char *index_of(const char *page_url, const char *name)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t n, m = strlen(name);
+
+	if (!page_url || !strncmp(page_url, "file:", 5))
+		return NULL;
+	url_strip_credentials(page_url, &sb);
+	n = sb.len;
+	if (n && sb.buf[n - 1] == '/')
+		n--;
+	if (n > m && sb.buf[n - m - 1] == '/' && !strncmp(sb.buf + n - m, name, m)) {
+		strbuf_setlen(&sb, n - m);
+		/* "https://pypi.org/simple" as PEP 751's examples write it */
+		if (sb.len > 1 && sb.buf[sb.len - 1] == '/')
+			strbuf_setlen(&sb, sb.len - 1);
+		return strbuf_detach(&sb, NULL);
+	}
+	strbuf_release(&sb);
+	return NULL;
+}
+
+static int build_lock(struct resolve_cmd *rc, const struct lock_ctx *lc,
+		      const struct pep_inputs *in, const struct target *t,
+		      struct res_source *src, const struct res_result *res,
+		      struct lock_file *lf, struct cvl_error *err)
+{
+	char hex[65], hash[80];
+	size_t i, k;
+
+	strvec_push(&lf->environments, t->environment);
+	lock_set_str(&lf->requires_python, t->requires_python);
+	for (i = 0; i < in->selected_extras.nr; i++)
+		strvec_push(&lf->extras, in->selected_extras.v[i]);
+	for (i = 0; i < in->selected_groups.nr; i++) {
+		/* the lock has no markers: every group it holds is installed */
+		strvec_push(&lf->dependency_groups, in->selected_groups.v[i]);
+		strvec_push(&lf->default_groups, in->selected_groups.v[i]);
+	}
+	for (i = 0; i < res->npkgs; i++) {
+		const struct res_selected *sel = &res->pkgs[i];
+		const struct idx_file *const *files;
+		struct lock_package *pkg;
+		size_t nfiles, nused = 0;
+		char *index;
+
+		pkg = lock_file_add_package(lf, sel->name, sel->version);
+		if (sel->cand && sel->cand->requires_python)
+			lock_set_str(&pkg->requires_python,
+				     sel->cand->requires_python);
+		pkg->has_dependencies = true;
+		for (k = 0; k < sel->ndeps; k++)
+			lock_package_add_dep(pkg, res->pkgs[sel->deps[k]].name,
+					     NULL);
+		index = index_of(res_source_index_page_url(sel->cand), sel->name);
+		if (index) {
+			lock_set_str(&pkg->index, index);
+			free(index);
+		}
+		res_source_index_files(src, sel->cand, &files, &nfiles);
+		for (k = 0; k < nfiles; k++) {
+			struct lock_file_entry *e;
+			int r;
+
+			if (!file_usable(files[k]))
+				continue; /* nothing to check it against */
+			if (files[k]->kind == IDX_FILE_WHEEL) {
+				e = lock_package_add_wheel(pkg);
+			} else if (files[k]->kind == IDX_FILE_SDIST) {
+				if (pkg->sdist)
+					continue; /* one sdist (.tar.gz sorts first) */
+				e = lock_package_sdist(pkg);
+			} else {
+				continue;
+			}
+			r = fill_entry(lc, e, files[k], err);
+			if (r < 0)
+				return r;
+			nused++;
+		}
+		if (!nused)
+			return cvl_error_set(err, CVL_EINVAL,
+					     "%s %s has no file with a hash to lock",
+					     sel->name, sel->version);
+	}
+	pep_inputs_hash(in, hex);
+	snprintf(hash, sizeof(hash), "sha256:%s", hex);
+	lock_set_str(&lf->inputs_hash, hash);
+	lock_file_set_option(lf, "prerelease",
+			     pep_prerelease_mode_name(rc->prerelease));
+	lock_file_set_option(lf, "resolution",
+			     pep_resolution_mode_name(rc->resolution));
+	if (rc->exclude_newer_text) {
+		char ts[32];
+
+		format_time(rc->exclude_newer, ts);
+		lock_file_set_option(lf, "exclude-newer", ts);
+	}
+	lock_file_set_option(lf, "python-version", t->python);
+	if (t->described) {
+		lock_file_set_option(lf, "platform", rc->platform);
+		lock_file_set_option(lf, "implementation",
+				     rc->implementation ? rc->implementation : "cp");
+	}
+	return 0;
+}
+
+/* ---- changes against the previous lockfile ------------------------------- */
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static const char *old_version(const struct lock_file *old, const char *name)
+{
+	size_t pos = 0;
+	struct lock_package *p = old ? lock_file_find(old, name, &pos) : NULL;
+
+	return p ? (p->version ? p->version : "") : NULL;
+}
+
+/* "Added x 1.2", "Updated y 1.0 -> 1.1", "Removed z 0.9", sorted by name. */
+static size_t print_changes(const struct lock_file *old,
+			    const struct res_result *res, bool quiet)
+{
+	struct strvec lines = STRVEC_INIT;
+	struct strbuf sb = STRBUF_INIT;
+	size_t i, n;
+
+	for (i = 0; i < res->npkgs; i++) {
+		const char *ov = old_version(old, res->pkgs[i].name);
+
+		strbuf_reset(&sb);
+		if (!ov)
+			strbuf_addf(&sb, "%s\tAdded %s %s", res->pkgs[i].name,
+				    res->pkgs[i].name, res->pkgs[i].version);
+		else if (strcmp(ov, res->pkgs[i].version))
+			strbuf_addf(&sb, "%s\tUpdated %s %s -> %s",
+				    res->pkgs[i].name, res->pkgs[i].name, ov,
+				    res->pkgs[i].version);
+		else
+			continue;
+		strvec_push(&lines, sb.buf);
+	}
+	for (i = 0; old && i < old->npackages; i++) {
+		const struct lock_package *p = &old->packages[i];
+		bool found = false;
+		size_t k;
+
+		for (k = 0; k < res->npkgs; k++)
+			if (!strcmp(res->pkgs[k].name, p->name))
+				found = true;
+		if (found)
+			continue;
+		strbuf_reset(&sb);
+		strbuf_addf(&sb, "%s\tRemoved %s %s", p->name, p->name,
+			    p->version ? p->version : "");
+		strvec_push(&lines, sb.buf);
+	}
+	qsort(lines.v, lines.nr, sizeof(*lines.v), cmp_str);
+	for (i = 0; !quiet && i < lines.nr; i++)
+		fprintf(stderr, "%s\n", strchr(lines.v[i], '\t') + 1);
+	n = lines.nr;
+	strvec_clear(&lines);
+	strbuf_release(&sb);
+	return n;
+}
+
+/* ---- the command ------------------------------------------------------------ */
+
+static int add_list(struct res_options *opts, const struct pep_input_list *l,
+		    int (*add)(struct res_options *, const char *,
+			       struct cvl_error *),
+		    struct cvl_error *err)
+{
+	size_t i;
+	int r;
+
+	for (i = 0; i < l->nr; i++) {
+		r = add(opts, l->items[i].text, err);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int fill_options(struct resolve_cmd *rc, const struct pep_inputs *in,
+			const struct target *t, const struct lock_file *old,
+			struct res_options *opts, struct cvl_error *err)
+{
+	size_t i;
+	int r;
+
+	opts->env = &t->env;
+	opts->python = t->python;
+	opts->prerelease = rc->prerelease;
+	opts->resolution = rc->resolution;
+	opts->exclude_newer = rc->exclude_newer_text ? rc->exclude_newer : 0;
+	r = add_list(opts, &in->requirements, res_options_add_root, err);
+	for (i = 0; !r && i < in->selected_extras.nr; i++) {
+		const char *e = in->selected_extras.v[i];
+		const struct pep_input_list *l =
+			pep_inputs_find_extra(in, e, strlen(e));
+
+		if (l)
+			r = add_list(opts, l, res_options_add_root, err);
+	}
+	for (i = 0; !r && i < in->selected_groups.nr; i++) {
+		const char *g = in->selected_groups.v[i];
+		const struct pep_input_list *l =
+			pep_inputs_find_group(in, g, strlen(g));
+
+		if (l)
+			r = add_list(opts, l, res_options_add_root, err);
+	}
+	if (!r)
+		r = add_list(opts, &in->constraints, res_options_add_constraint,
+			     err);
+	if (!r)
+		r = add_list(opts, &in->overrides, res_options_add_override,
+			     err);
+	if (r < 0)
+		return r;
+	for (i = 0; old && i < old->npackages; i++)
+		if (old->packages[i].version)
+			res_options_add_locked(opts, old->packages[i].name,
+					       old->packages[i].version);
+	opts->upgrade_all = rc->upgrade;
+	for (i = 0; i < rc->upgrade_packages.nr; i++) {
+		/* NAME or NAME==VERSION: the version is not pinned here */
+		const char *s = rc->upgrade_packages.v[i];
+		const char *eq = strstr(s, "==");
+		char *name = eq ? xmemdup0(s, (size_t)(eq - s)) : xstrdup(s);
+
+		res_options_add_upgrade(opts, name);
+		free(name);
+	}
+	return 0;
+}
+
+/*
+ * Read the existing lockfile: 0 (missing: *exists = false), or an exit
+ * status after printing why (a corrupted file is never overwritten).
+ */
+static int read_old(struct resolve_cmd *rc, const char *path,
+		    struct lock_file *old, struct strbuf *bytes, bool *exists)
+{
+	struct cvl_error err = CVL_ERROR_INIT;
+	struct lock_diags diags = LOCK_DIAGS_INIT;
+	int r;
+
+	*exists = false;
+	if (access(path, F_OK) != 0)
+		return 0;
+	r = cvl_read_file(path, "", bytes, &err);
+	if (r < 0) {
+		cvl_report(rc->ctx, &err);
+		return cvl_exit_status(r);
+	}
+	*exists = true;
+	r = lock_read(old, bytes->buf, bytes->len, &diags, &err);
+	if (r < 0) {
+		struct strbuf sb = STRBUF_INIT;
+
+		lock_diags_format(&diags, path, &sb);
+		cvl_errorf("existing lockfile '%s' is not valid; nothing was written",
+			   path);
+		fprintf(stderr, "%s", sb.buf);
+		fprintf(stderr, "hint: fix it, or remove it to resolve from scratch\n");
+		strbuf_release(&sb);
+		lock_diags_release(&diags);
+		return EXIT_USAGE;
+	}
+	lock_diags_release(&diags);
+	return 0;
+}
+
+static int write_testcase(struct resolve_cmd *rc, const struct res_options *opts,
+			  const struct res_result *res, const char *why)
+{
+	struct strbuf out = STRBUF_INIT, path = STRBUF_INIT;
+	struct cvl_error err = CVL_ERROR_INIT;
+	int r;
+
+	if (mkdir(rc->testcase_dir, 0777) < 0 && errno != EEXIST) {
+		cvl_errorf("cannot create '%s': %s", rc->testcase_dir,
+			   strerror(errno));
+		return EXIT_IO;
+	}
+	res_testcase_write(opts, res, why, &out);
+	strbuf_addf(&path, "%s/resolve.t", rc->testcase_dir);
+	r = atomic_write_file(path.buf, out.buf, out.len, &err);
+	if (r < 0)
+		cvl_report(rc->ctx, &err);
+	else if (!rc->ctx->quiet)
+		fprintf(stderr, "Wrote testcase %s\n", path.buf);
+	strbuf_release(&out);
+	strbuf_release(&path);
+	return r < 0 ? cvl_exit_status(r) : 0;
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int run(struct resolve_cmd *rc, const char *path)
+{
+	struct pep_inputs in;
+	struct target t;
+	struct lock_file old, lf;
+	struct strbuf old_bytes = STRBUF_INIT, out = STRBUF_INIT,
+		      why = STRBUF_INIT;
+	struct cvl_error err = CVL_ERROR_INIT;
+	struct idx_client_opts co;
+	struct idx_client *client = NULL;
+	struct res_source *src = NULL;
+	struct res_options opts;
+	struct res_result res;
+	struct lock_ctx lc = { NULL };
+	char *output = NULL, *outdir = NULL;
+	const char *base;
+	bool old_exists = false;
+	int64_t start;
+	size_t nchanges;
+	int r;
+
+	pep_inputs_init(&in);
+	memset(&t, 0, sizeof(t));
+	t.storage = (struct arena)ARENA_INIT;
+	strvec_init(&t.tags);
+	sync_interp_init(&t.interp);
+	lock_file_init(&old);
+	lock_file_init(&lf);
+	idx_client_opts_init(&co);
+	res_options_init(&opts);
+	memset(&res, 0, sizeof(res));
+
+	r = cvl_project_load(rc->ctx, &rc->p, path, &in, &err);
+	if (r < 0) {
+		cvl_report(rc->ctx, &err);
+		r = cvl_exit_status(r);
+		goto out;
+	}
+	if (!rc->has_prerelease)
+		rc->prerelease = in.prerelease;
+	if (!rc->has_resolution)
+		rc->resolution = in.resolution;
+
+	output = rc->output ? xstrdup(rc->output) : default_output(path);
+	base = strrchr(output, '/') ? strrchr(output, '/') + 1 : output;
+	if (!lock_filename_is_valid(base)) {
+		cvl_errorf("invalid lockfile name '%s'", base);
+		fprintf(stderr, "hint: PEP 751 names lockfiles pylock.toml or pylock.NAME.toml\n");
+		r = EXIT_USAGE;
+		goto out;
+	}
+	outdir = dir_of(output);
+	lc.lock_dir = realpath(outdir, NULL);
+	if (!lc.lock_dir) {
+		cvl_errorf("cannot write '%s': %s", output, strerror(errno));
+		r = EXIT_IO;
+		goto out;
+	}
+	r = read_old(rc, output, &old, &old_bytes, &old_exists);
+	if (r)
+		goto out;
+
+	r = target_setup(rc, &t);
+	if (r)
+		goto out;
+
+	r = fill_options(rc, &in, &t, old_exists ? &old : NULL, &opts, &err);
+	if (r < 0) {
+		cvl_report(rc->ctx, &err);
+		r = cvl_exit_status(r);
+		goto out;
+	}
+
+	r = cvl_index_opts_finish(&rc->io, &in, &co);
+	if (r)
+		goto out;
+	if (idx_client_new(&client, &co, &err) ||
+	    res_source_index_new(&src, client, &t.tags, &err)) {
+		cvl_report(rc->ctx, &err);
+		r = cvl_exit_status(-err.code);
+		goto out;
+	}
+
+	start = now_ms();
+	cvl_progress_start(&rc->progress, rc->ctx, client);
+	r = res_resolve(&opts, src, &res, &why, &err);
+	cvl_progress_finish(&rc->progress, client);
+	if (rc->testcase_dir) {
+		int tr = write_testcase(rc, &opts, &res,
+					r == -CVL_EUNSAT ? why.buf : "");
+
+		if (tr && !r) {
+			r = tr;
+			goto out;
+		}
+	}
+	if (r == -CVL_EUNSAT) {
+		fprintf(stderr, "error: %s", why.buf);
+		if (why.len && why.buf[why.len - 1] != '\n')
+			fputc('\n', stderr);
+		r = EXIT_FAILURE_;
+		goto out;
+	}
+	if (r < 0) {
+		cvl_report(rc->ctx, &err);
+		r = cvl_exit_status(r);
+		goto out;
+	}
+	if (!rc->ctx->quiet)
+		fprintf(stderr, "Resolved %zu package%s in %lld ms\n", res.npkgs,
+			res.npkgs == 1 ? "" : "s",
+			(long long)(now_ms() - start));
+
+	r = build_lock(rc, &lc, &in, &t, src, &res, &lf, &err);
+	if (!r)
+		r = lock_write(&lf, &out, &err);
+	if (r < 0) {
+		cvl_report(rc->ctx, &err);
+		r = cvl_exit_status(r);
+		goto out;
+	}
+	nchanges = print_changes(old_exists ? &old : NULL, &res, rc->ctx->quiet);
+	if (rc->check) {
+		if (!old_exists) {
+			cvl_errorf("'%s' does not exist", output);
+			fprintf(stderr, "hint: run 'cvlock resolve' to create it\n");
+			r = EXIT_FAILURE_;
+		} else if (old_bytes.len != out.len ||
+			   memcmp(old_bytes.buf, out.buf, out.len)) {
+			cvl_errorf("'%s' is out of date%s", output,
+				   nchanges ? "" : " (same versions, other content)");
+			fprintf(stderr, "hint: run 'cvlock resolve' to update it\n");
+			r = EXIT_FAILURE_;
+		} else {
+			r = EXIT_OK;
+		}
+		goto out;
+	}
+	if (rc->dry_run) {
+		r = EXIT_OK;
+		goto out;
+	}
+	if (old_exists && old_bytes.len == out.len &&
+	    !memcmp(old_bytes.buf, out.buf, out.len)) {
+		r = EXIT_OK; /* unchanged: leave the file (and its mtime) alone */
+		goto out;
+	}
+	r = atomic_write_file(output, out.buf, out.len, &err);
+	if (r < 0) {
+		cvl_report(rc->ctx, &err);
+		r = cvl_exit_status(r);
+		goto out;
+	}
+	r = EXIT_OK;
+out:
+	res_result_release(&res);
+	res_source_free(src);
+	idx_client_free(client);
+	res_options_release(&opts);
+	idx_client_opts_release(&co);
+	lock_file_release(&lf);
+	lock_file_release(&old);
+	sync_interp_release(&t.interp);
+	strvec_clear(&t.tags);
+	arena_release(&t.storage);
+	pep_inputs_release(&in);
+	strbuf_release(&old_bytes);
+	strbuf_release(&out);
+	strbuf_release(&why);
+	free((char *)lc.lock_dir);
+	free(output);
+	free(outdir);
+	return r;
+}
+
+int cmd_resolve(int argc, char **argv, struct cvl_ctx *ctx)
+{
+	struct resolve_cmd rc;
+	const char *path = NULL;
+	int npos, r;
+
+	memset(&rc, 0, sizeof(rc));
+	rc.ctx = ctx;
+	cvl_project_opts_init(&rc.p);
+	cvl_index_opts_init(&rc.io);
+	strvec_init(&rc.upgrade_packages);
+	rc.options = cvl_options_with_index(own_options,
+					    ARRAY_SIZE(own_options),
+					    &rc.noptions);
+	r = cvl_parse_options(ctx, "resolve", argc, argv, rc.options,
+			      rc.noptions, on_option, &rc, &npos);
+	if (r)
+		goto out;
+	if (npos > 1) {
+		cvl_errorf("unexpected argument '%s'", argv[1]);
+		fprintf(stderr, "hint: see 'cvlock resolve --help'\n");
+		r = EXIT_USAGE;
+		goto out;
+	}
+	if (npos == 1)
+		path = argv[0];
+	else if (!rc.p.nsources)
+		path = ".";
+	if (rc.check && rc.dry_run) {
+		cvl_errorf("--check and --dry-run cannot be combined");
+		r = EXIT_USAGE;
+		goto out;
+	}
+	r = run(&rc, path);
+out:
+	cvl_project_opts_release(&rc.p);
+	cvl_index_opts_release(&rc.io);
+	strvec_clear(&rc.upgrade_packages);
+	free(rc.options);
+	return r;
+}

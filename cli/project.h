@@ -1,0 +1,47 @@
+/*
+ * project.h - reading the inputs of a project or of requirements files
+ * (cli/project.c), shared by cvlock inputs and cvlock resolve.
+ */
+#ifndef CVL_CLI_PROJECT_H
+#define CVL_CLI_PROJECT_H
+
+#include "cli/cli.h"
+#include "pep/pep.h"
+
+struct cvl_input_file {
+	const char *path;
+	bool constraints; /* -c */
+};
+
+/* What the command line asked for (zero it, then strvec_init the lists). */
+struct cvl_project_opts {
+	struct cvl_input_file *sources; /* -r and -c, in command-line order */
+	size_t nsources, alloc_sources;
+	struct strvec extras;
+	struct strvec groups;
+	bool all_extras, all_groups, no_default_groups;
+};
+
+void cvl_project_opts_init(struct cvl_project_opts *o);
+void cvl_project_opts_release(struct cvl_project_opts *o);
+void cvl_project_opts_add_file(struct cvl_project_opts *o, const char *path,
+			       bool constraints);
+
+/*
+ * Read `path` (a project directory, a pyproject.toml or a requirements
+ * file; NULL: none) and the -r/-c files into `in` (initialized), then
+ * select the extras and groups.  0 or -CVL_E* with err set.
+ */
+int cvl_project_load(struct cvl_ctx *ctx, const struct cvl_project_opts *o,
+		     const char *path, struct pep_inputs *in,
+		     struct cvl_error *err);
+
+/*
+ * Read all of `path` into `sb` (at most 16 MiB); `what` prefixes the
+ * name in messages ("included file ").  A missing file is CVL_EINVAL.
+ */
+int cvl_read_file(const char *path, const char *what, struct strbuf *sb,
+		  struct cvl_error *err);
+bool cvl_ends_with(const char *s, const char *suffix);
+
+#endif
