@@ -390,7 +390,8 @@ static void complete_error(struct idx_http *h, struct xfer *x, int status,
 
 	memset(&resp, 0, sizeof(resp));
 	resp.status = status;
-	resp.final_url = x->url.clean;
+	/* an unparsable URL has no clean form (and may hold credentials) */
+	resp.final_url = x->url.clean ? x->url.clean : "";
 	strbuf_reset(&x->body);
 	complete(h, x, &resp, rc, err, NULL);
 }
@@ -761,8 +762,10 @@ static void start_one(struct idx_http *h, struct xfer *x)
 		if (h->opts.offline) {
 			rc = xfer_error(x, &err, CVL_ENETWORK,
 					"it is not in the cache and --offline forbids the network");
-			if (is_ranged(&x->req) || x->policy == IDX_CACHE_NONE || !h->cache.dir)
-				cvl_error_hint(&err, "run once without --offline (with the cache on) to fill the cache");
+			if (!h->cache.dir)
+				cvl_error_hint(&err, "the cache is off, so --offline can only read local files");
+			else if (x->policy == IDX_CACHE_NONE)
+				cvl_error_hint(&err, "this kind of request is never cached: run without --offline");
 			else
 				cvl_error_hint(&err, "run once without --offline to fill the cache");
 			complete_error(h, x, 0, rc, &err);

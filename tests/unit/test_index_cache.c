@@ -589,6 +589,7 @@ START_TEST(offline)
 	req.range_end = 3;
 	st = fetch(&o, &req, &r);
 	ck_assert_int_eq(r.rc, -CVL_ENETWORK);
+	ck_assert_str_eq(r.hint, "this kind of request is never cached: run without --offline");
 	ck_assert_uint_eq(st.requests, 0);
 
 	/* content by key (IDX_CACHE_FOREVER) */
@@ -601,11 +602,18 @@ START_TEST(offline)
 	ck_assert(r.from_cache);
 	ck_assert_str_eq(r.body.buf, "Name: x\n");
 
+	/* an unparsable URL: an error that does not echo it with credentials */
+	idx_request_init(&req, "not a url");
+	st = fetch(&o, &req, &r);
+	ck_assert_int_eq(r.rc, -CVL_EINVAL);
+	ck_assert_str_eq(r.final_url, "");
+
 	/* without a cache, offline fails at once */
 	o.cache_dir = NULL;
 	idx_request_init(&req, DEAD_URL);
 	st = fetch(&o, &req, &r);
 	ck_assert_int_eq(r.rc, -CVL_ENETWORK);
+	ck_assert_str_eq(r.hint, "the cache is off, so --offline can only read local files");
 	ck_assert_uint_eq(st.requests, 0);
 
 	strbuf_release(&r.body);
