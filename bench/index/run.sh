@@ -12,14 +12,19 @@
 # built in BUILD_DIR (`make bench/index-fetch`).  Environment:
 #   NPROJECTS=500   projects (evenly spaced in name order)
 #   REPEAT=3        runs per measurement; the median is reported
-#   SERVER=tests    tests/lib/server.py (threaded, TCP_NODELAY, logs every
-#                   request); SERVER=shared: ../shared/bench/serve.sh
+#   CURL_REPEAT=1   runs of each curl baseline (minutes for 500 projects)
+#   BENCH_SERVER=tests  tests/lib/server.py (threaded, TCP_NODELAY, logs every
+#                   request); BENCH_SERVER=shared: ../shared/bench/serve.sh
 #                   (nginx when installed; its Python fallback answers a
 #                   keep-alive client only after a 40 ms delayed ACK,
 #                   which would flatter cvlock against one curl process)
 #   WORK=DIR        where the index, caches and logs go (default: a
 #                   temporary directory, removed at the end)
 #   CONCURRENCY=50  transfers at once for cvlock
+#   LATENCY_MS=0    with tests/lib/server.py: answer every request this
+#                   much later (a round trip to a real index, which a
+#                   loopback does not have)
+#   CURL_LOOP=1     0 skips the curl-process-per-URL loop (slow)
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -51,13 +56,13 @@ cleanup() {
 	if [ -n "$OWN_WORK" ]; then rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
-SERVER=${SERVER:-tests}
+BENCH=${BENCH_SERVER:-tests}
 export SERVE_STATE_DIR="$WORK/serve"
 mkdir -p "$SERVE_STATE_DIR"
 PORT=
 
 stop_server() {
-	if [ "$SERVER" = shared ]; then
+	if [ "$BENCH" = shared ]; then
 		[ -z "$PORT" ] || "$SHARED/bench/serve.sh" stop "$PORT" >/dev/null 2>&1 || true
 	elif [ -f "$SERVE_STATE_DIR/server.pid" ]; then
 		kill "$(cat "$SERVE_STATE_DIR/server.pid")" 2>/dev/null || true
@@ -87,18 +92,25 @@ echo "index: $(wc -l <"$WORK/names.txt") projects, $(find "$WORK/index/files" -n
 
 # 2. Serve it on loopback.
 LOG="$SERVE_STATE_DIR/access.log"
-if [ "$SERVER" = shared ]; then
+if [ "$BENCH" = shared ]; then
 	PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-	"$SHARED/bench/serve.sh" "$WORK/index" "$PORT" >/dev/null 2>"$WORK/serve.err"
+	SERVER=${SERVE_KIND:-auto} "$SHARED/bench/serve.sh" "$WORK/index" "$PORT" >/dev/null 2>"$WORK/serve.err"
 	kind="$(cat "$SERVE_STATE_DIR/server.kind" 2>/dev/null) (../shared/bench/serve.sh)"
 else
+	rules='{}'
+	if [ "${LATENCY_MS:-0}" != 0 ]; then
+		rules="{\"rules\": [{\"fault\": \"slow\", \"delay\": $(awk "BEGIN { print ${LATENCY_MS} / 1000 }")}]}"
+	fi
+	echo "$rules" >"$SERVE_STATE_DIR/rules.json"
+	rm -f "$SERVE_STATE_DIR/port"
 	python3 "$TOP/tests/lib/server.py" --root "$WORK/index" \
 		--port-file "$SERVE_STATE_DIR/port" --pid-file "$SERVE_STATE_DIR/server.pid" \
-		--log "$LOG" --max-age 600 --idle-timeout 3600 --parent $$ \
+		--log "$LOG" --rules "$SERVE_STATE_DIR/rules.json" \
+		--max-age 600 --idle-timeout 3600 --parent $$ \
 		</dev/null >"$WORK/serve.err" 2>&1 &
 	for _ in $(seq 100); do [ -s "$SERVE_STATE_DIR/port" ] && break; sleep 0.1; done
 	PORT=$(cat "$SERVE_STATE_DIR/port")
-	kind="tests/lib/server.py"
+	kind="tests/lib/server.py, ${LATENCY_MS:-0} ms added to every answer"
 fi
 URL="http://127.0.0.1:$PORT/simple/"
 
@@ -151,19 +163,25 @@ curl_one() {
 	curl -sS --fail --compressed -H "Accept: $ACCEPT" -K "$WORK/curl.cfg"
 	echo "$(date +%s.%N) - $t" | bc
 }
-for i in $(seq "$REPEAT"); do curl_loop; done | median >"$WORK/curl_loop"
-for i in $(seq "$REPEAT"); do curl_one; done | median >"$WORK/curl_one"
+if [ "${CURL_LOOP:-1}" = 1 ]; then
+	for i in $(seq "${CURL_REPEAT:-1}"); do curl_loop; done | median >"$WORK/curl_loop"
+else
+	echo 0 >"$WORK/curl_loop"
+fi
+for i in $(seq "${CURL_REPEAT:-1}"); do curl_one; done | median >"$WORK/curl_one"
 CURL_LOOP=$(cat "$WORK/curl_loop")
 CURL_ONE=$(cat "$WORK/curl_one")
 
-ratio() { echo "scale=1; $1 / $2" | bc; }
+ratio() { if [ "$1" = 0 ]; then echo "-"; else echo "$(echo "scale=1; $1 / $2" | bc)x"; fi; }
+CURL_LOOP_SHOWN=$CURL_LOOP
+[ "$CURL_LOOP" != 0 ] || CURL_LOOP_SHOWN="not run"
 cat <<EOF
-server: $kind, $(nproc) cores; $NPAGES pages + $NMETA metadata files = $NURLS URLs; median of $REPEAT
+server: $kind, $(nproc) cores; $NPAGES pages + $NMETA metadata files = $NURLS URLs; median of $REPEAT (curl: ${CURL_REPEAT:-1})
 | run | wall s | requests seen by the server | vs curl loop | vs one curl process |
 |---|---|---|---|---|
-| cvlock cold (concurrency $CONCURRENCY) | ${WALL[cold]} | ${REQ[cold]} | $(ratio "$CURL_LOOP" "${WALL[cold]}")x | $(ratio "$CURL_ONE" "${WALL[cold]}")x |
-| cvlock warm, fresh cache | ${WALL[warm]} | ${REQ[warm]} | $(ratio "$CURL_LOOP" "${WALL[warm]}")x | $(ratio "$CURL_ONE" "${WALL[warm]}")x |
-| cvlock stale (--refresh: 304s) | ${WALL[stale]} | ${REQ[stale]} | $(ratio "$CURL_LOOP" "${WALL[stale]}")x | $(ratio "$CURL_ONE" "${WALL[stale]}")x |
-| curl, one process per URL, sequential | $CURL_LOOP | $NURLS | 1.0x | |
+| cvlock cold (concurrency $CONCURRENCY) | ${WALL[cold]} | ${REQ[cold]} | $(ratio "$CURL_LOOP" "${WALL[cold]}") | $(ratio "$CURL_ONE" "${WALL[cold]}") |
+| cvlock warm, fresh cache | ${WALL[warm]} | ${REQ[warm]} | $(ratio "$CURL_LOOP" "${WALL[warm]}") | $(ratio "$CURL_ONE" "${WALL[warm]}") |
+| cvlock stale (--refresh: 304s) | ${WALL[stale]} | ${REQ[stale]} | $(ratio "$CURL_LOOP" "${WALL[stale]}") | $(ratio "$CURL_ONE" "${WALL[stale]}") |
+| curl, one process per URL, sequential | $CURL_LOOP_SHOWN | $NURLS | 1.0x | |
 | curl, one process, sequential keep-alive | $CURL_ONE | $NURLS | | 1.0x |
 EOF
