@@ -201,6 +201,26 @@ test_expect_success 'find-links are merged with the index' '
 	test_cmp expect out
 '
 
+test_expect_success 'an invalid project name: exit 2, no request' '
+	clear_requests &&
+	test_expect_code 2 ix versions ../x --index-url "$URL" >out 2>err &&
+	test_cmp /dev/null out &&
+	cat >expect <<-\EOF &&
+	error: invalid project name '"'"'../x'"'"'
+	hint: a name has letters, digits, '"'"'.'"'"', '"'"'-'"'"' and '"'"'_'"'"', and starts and ends with a letter or digit
+	EOF
+	test_cmp expect err &&
+	test "$(wc -l <"$(server_log)")" = 0
+'
+
+test_expect_success 'links of an http page to file:// are dropped' '
+	set_index_rules "{\"rules\": [{\"exact\": \"/simple/foo-bar/\", \"fault\": \"body\", \"content_type\": \"text/html\", \"body\": \"<a href=\\\"file:///etc/foo_bar-9.0.tar.gz\\\">x</a><a href=\\\"../../files/foo-bar/foo_bar-1.0.tar.gz\\\">z</a>\"}]}" &&
+	ix versions foo-bar --index-url "$URL" >out &&
+	echo 1.0 >expect &&
+	test_cmp expect out
+'
+set_index_rules '{}'
+
 test_expect_success 'a project missing from every index: exit 1, one line' '
 	clear_requests &&
 	test_expect_code 1 ix versions nope --index-url "$URL" >out 2>err &&
