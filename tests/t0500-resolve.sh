@@ -158,4 +158,23 @@ test_expect_success 'an index failing mid-resolution: exit 3, nothing written' '
 	test ! -e x/pylock.toml
 '
 
+# Lazy widening: a package with 1,000 versions whose newest works costs a
+# handful of metadata requests, not 1,000.
+"$PYTHON" -c '
+import json
+v = {"%d.0" % i: {"upload_time": "2020-01-01T00:00:00Z"} for i in range(1, 1001)}
+json.dump({"projects": {"many": v}}, open("big.json", "w"))
+' && make_index big.json big || exit 1
+start_index_server --name big big || exit 1
+
+test_expect_success '1,000 versions: a handful of metadata requests' '
+	mkdir -p m && echo "many" >m/req.in &&
+	cvlock resolve -r m/req.in -o m/pylock.toml --index-url "$(index_url big)" \
+		$TARGET --no-cache 2>err &&
+	grep -A1 "^name = \"many\"" m/pylock.toml | grep -q "version = \"1000.0\"" &&
+	n=$(count_requests "^GET /files/many/.*[.]metadata " big) &&
+	echo "$n metadata requests" &&
+	test "$n" -ge 1 && test "$n" -le 10
+'
+
 test_done
