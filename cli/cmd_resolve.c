@@ -503,7 +503,6 @@ static int fill_entry(const struct lock_ctx *lc, struct lock_file_entry *e,
 		      const struct idx_file *f, struct cvl_error *err)
 {
 	size_t k;
-	bool hashed = false;
 
 	lock_set_str(&e->name, f->filename);
 	if (!strncmp(f->url, "file:", 5)) {
@@ -527,7 +526,6 @@ static int fill_entry(const struct lock_ctx *lc, struct lock_file_entry *e,
 			if (!r) {
 				sha256_hex(data.buf, data.len, hex);
 				lock_entry_set_hash(e, "sha256", hex);
-				hashed = true;
 			}
 			strbuf_release(&data);
 			if (r < 0) {
@@ -560,12 +558,9 @@ static int fill_entry(const struct lock_ctx *lc, struct lock_file_entry *e,
 	for (k = 0; k < f->nhashes; k++) {
 		const char *alg = hash_alg_name(f->hashes[k].alg);
 
-		if (alg) {
+		if (alg)
 			lock_entry_set_hash(e, alg, f->hashes[k].hex);
-			hashed = true;
-		}
 	}
-	(void)hashed;
 	return 0;
 }
 
