@@ -341,6 +341,40 @@ test_expect_success 'metadata from the PEP 658 file, never the wheel' '
 	test "$(count_requests "^GET /files/.*\.whl ")" = 0
 '
 
+test_expect_success 'older pages: data-dist-info-metadata="true" without a hash' '
+	set_index_rules "{\"rules\": [{\"exact\": \"/simple/qux/\", \"fault\": \"body\", \"content_type\": \"text/html\", \"body\": \"<a href=\\\"../../files/qux/qux-1.0-py3-none-any.whl\\\" data-dist-info-metadata=\\\"true\\\">qux-1.0-py3-none-any.whl</a>\"}]}" &&
+	clear_requests &&
+	ix versions qux -v --index-url "$URL" >out &&
+	printf "%s\n" 1.0 "    qux-1.0-py3-none-any.whl" "      metadata available" >expect &&
+	test_cmp expect out &&
+	ix metadata qux==1.0 --index-url "$URL" >out &&
+	grep "^Requires-Python: >=3.7, <4 , !=3.9.\*$" out &&
+	test "$(count_requests "^GET /files/qux/qux-1.0-py3-none-any.whl.metadata 200 ")" = 1
+'
+set_index_rules '{}'
+
+test_expect_success 'older JSON pages: the pre-PEP 714 dist-info-metadata key' '
+	"$PYTHON" - idx/simple/qux/index.json >rules.json <<-\EOF &&
+	import json, sys
+	page = json.load(open(sys.argv[1]))
+	for f in page["files"]:
+	    f["dist-info-metadata"] = f.pop("core-metadata")
+	print(json.dumps({"rules": [{"exact": "/simple/qux/", "fault": "body",
+	    "content_type": "application/vnd.pypi.simple.v1+json",
+	    "body": json.dumps(page)}]}))
+	EOF
+	set_index_rules "$(cat rules.json)" &&
+	clear_requests &&
+	ix versions qux -v --index-url "$URL" >out &&
+	h=$(sha256sum <idx/files/qux/qux-1.0-py3-none-any.whl.metadata | cut -d" " -f1) &&
+	grep "^      metadata available (sha256 $h)$" out &&
+	ix metadata qux==1.0 --index-url "$URL" >out &&
+	grep "^Requires-Python: >=3.7, <4 , !=3.9.\*$" out &&
+	test "$(count_requests "^GET /simple/qux/ 200 .* fault=body ")" = 2 &&
+	test "$(count_requests "^GET /files/qux/qux-1.0-py3-none-any.whl.metadata 200 ")" = 1
+'
+set_index_rules '{}'
+
 test_expect_success 'metadata --format json' '
 	ix metadata foo-bar==1.0 --format json --index-url "$URL" >out &&
 	cat >expect <<-\EOF &&
