@@ -471,6 +471,22 @@ test_expect_success 'pages and metadata are fetched compressed' '
 	test "$(count_requests "^GET /files/qux/qux-1.0-py3-none-any.whl.metadata 200 .* gzip=yes ")" = 1
 '
 
+# A progress line only on a terminal (script(1) from bsdutils gives one),
+# rewritten with carriage returns and cleared at the end; never with -q.
+if command -v script >/dev/null 2>&1; then
+test_expect_success 'a progress line on a terminal, cleared at the end' '
+	set_index_rules "{\"rules\": [{\"path\": \"/simple/foo-bar/\", \"fault\": \"slow\", \"delay\": 0.6}]}" &&
+	script -qec "\"$CVLOCK\" index versions foo-bar --index-url $URL --no-cache >tty.out" tty.log </dev/null >/dev/null &&
+	test "$(head -n 1 tty.out)" = "2.0rc1 (pre-release)" &&
+	tr "\r" "\n" <tty.log >tty.lines &&
+	grep "^fetching: 0/1 pages, 1 request, 0 B$" tty.lines &&
+	grep -e "^  *$" -e "$(printf "\033")\[K" tty.lines &&
+	script -qec "\"$CVLOCK\" -q index versions foo-bar --index-url $URL --no-cache >tty.out" tty.log </dev/null >/dev/null &&
+	! grep fetching tty.log
+'
+set_index_rules '{}'
+fi
+
 test_expect_success 'credentials in the URL: used, never shown' '
 	set_index_rules "{\"rules\": [{\"fault\": \"auth\", \"user\": \"alice\", \"password\": \"s3cr3t\"}]}" &&
 	clear_requests &&
