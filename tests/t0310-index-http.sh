@@ -464,6 +464,13 @@ test_expect_success 'metadata from a local wheel (find-links), hash checked' '
 	grep "^File: a_b_c-1.0-py2.py3-none-any.whl$" out
 '
 
+test_expect_success 'one connection for the page and the metadata (keep-alive)' '
+	clear_requests &&
+	ix metadata foo-bar==1.0 --index-url "$URL" >out &&
+	test "$(wc -l <"$(server_log)")" = 2 &&
+	test "$(sed -n "s/.* peer=\([0-9]*\) .*/\1/p" "$(server_log)" | sort -u | wc -l)" = 1
+'
+
 test_expect_success 'pages and metadata are fetched compressed' '
 	clear_requests &&
 	ix metadata qux==1.0 --index-url "$URL" >out &&
