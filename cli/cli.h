@@ -66,6 +66,11 @@ int cvl_parse_options(struct cvl_ctx *ctx, const char *cmd, int argc,
  */
 int cvl_parse_format(const char *value, bool *json);
 
+/* A new table: `a` followed by `b` (free() it). */
+struct cvl_option *cvl_options_join(const struct cvl_option *a, size_t na,
+				    const struct cvl_option *b, size_t nb,
+				    size_t *total);
+
 /* Print a command's usage and option table to stdout. */
 void cvl_print_usage(const char *cmd, const char *synopsis,
 		     const char *summary, const struct cvl_option *opts,

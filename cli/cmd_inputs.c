@@ -18,31 +18,11 @@
 #include <jansson.h>
 
 enum {
-	OPT_REQUIREMENT = 1,
-	OPT_CONSTRAINT,
-	OPT_EXTRA,
-	OPT_ALL_EXTRAS,
-	OPT_GROUP,
-	OPT_ALL_GROUPS,
-	OPT_NO_DEFAULT_GROUPS,
-	OPT_FORMAT,
+	OPT_FORMAT = 1,
 };
 
-static const struct cvl_option options[] = {
-	{ "requirement", 'r', OPT_VALUE, OPT_REQUIREMENT, "FILE",
-	  "read requirements from a requirements file (repeatable)" },
-	{ "constraint", 'c', OPT_VALUE, OPT_CONSTRAINT, "FILE",
-	  "read constraints from a requirements file (repeatable)" },
-	{ "extra", 0, OPT_VALUE, OPT_EXTRA, "NAME",
-	  "select an optional-dependencies extra (repeatable)" },
-	{ "all-extras", 0, OPT_FLAG, OPT_ALL_EXTRAS, NULL,
-	  "select every extra" },
-	{ "group", 0, OPT_VALUE, OPT_GROUP, "NAME",
-	  "select a dependency group (repeatable)" },
-	{ "all-groups", 0, OPT_FLAG, OPT_ALL_GROUPS, NULL,
-	  "select every dependency group" },
-	{ "no-default-groups", 0, OPT_FLAG, OPT_NO_DEFAULT_GROUPS, NULL,
-	  "do not select the default groups ([tool.cvlock] default-groups, or 'dev')" },
+/* Joined after the project-input group (cli/project.c). */
+static const struct cvl_option own_options[] = {
 	{ "format", 0, OPT_VALUE, OPT_FORMAT, "text|json",
 	  "output format (default: text)" },
 };
@@ -50,6 +30,8 @@ static const struct cvl_option options[] = {
 struct inputs_opts {
 	struct cvl_project_opts p;
 	bool json;
+	struct cvl_option *options;
+	size_t noptions;
 };
 
 static int on_option(int id, const char *value, void *data)
@@ -66,31 +48,13 @@ static int on_option(int id, const char *value, void *data)
 				"lockfile records to notice that its inputs changed.  PATH is a\n"
 				"project directory, a pyproject.toml or a requirements file\n"
 				"(default: the current directory).",
-				options, ARRAY_SIZE(options));
+				o->options, o->noptions);
 		exit(EXIT_OK);
-	case OPT_REQUIREMENT:
-	case OPT_CONSTRAINT:
-		cvl_project_opts_add_file(&o->p, value, id == OPT_CONSTRAINT);
-		break;
-	case OPT_EXTRA:
-		strvec_push(&o->p.extras, value);
-		break;
-	case OPT_ALL_EXTRAS:
-		o->p.all_extras = true;
-		break;
-	case OPT_GROUP:
-		strvec_push(&o->p.groups, value);
-		break;
-	case OPT_ALL_GROUPS:
-		o->p.all_groups = true;
-		break;
-	case OPT_NO_DEFAULT_GROUPS:
-		o->p.no_default_groups = true;
-		break;
 	case OPT_FORMAT:
 		return cvl_parse_format(value, &o->json);
+	default:
+		return cvl_project_opts_option(&o->p, id, value);
 	}
-	return 0;
 }
 
 /* ---- output ---------------------------------------------------------------- */
@@ -218,8 +182,11 @@ int cmd_inputs(int argc, char **argv, struct cvl_ctx *ctx)
 
 	memset(&o, 0, sizeof(o));
 	cvl_project_opts_init(&o.p);
-	r = cvl_parse_options(ctx, "inputs", argc, argv, options,
-			      ARRAY_SIZE(options), on_option, &o, &npos);
+	o.options = cvl_options_join(cvl_project_options, cvl_nproject_options,
+				     own_options, ARRAY_SIZE(own_options),
+				     &o.noptions);
+	r = cvl_parse_options(ctx, "inputs", argc, argv, o.options,
+			      o.noptions, on_option, &o, &npos);
 	if (r)
 		goto out_opts;
 	if (npos > 1) {
@@ -260,5 +227,6 @@ int cmd_inputs(int argc, char **argv, struct cvl_ctx *ctx)
 	pep_inputs_release(&in);
 out_opts:
 	cvl_project_opts_release(&o.p);
+	free(o.options);
 	return r;
 }

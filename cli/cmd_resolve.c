@@ -29,14 +29,7 @@
 #include <unistd.h>
 
 enum {
-	OPT_REQUIREMENT = 1,
-	OPT_CONSTRAINT,
-	OPT_EXTRA,
-	OPT_ALL_EXTRAS,
-	OPT_GROUP,
-	OPT_ALL_GROUPS,
-	OPT_NO_DEFAULT_GROUPS,
-	OPT_OUTPUT,
+	OPT_OUTPUT = 1,
 	OPT_PYTHON,
 	OPT_PYTHON_VERSION,
 	OPT_PLATFORM,
@@ -52,21 +45,8 @@ enum {
 	OPT_VERBOSE,
 };
 
+/* Joined after the project-input group and before the index group. */
 static const struct cvl_option own_options[] = {
-	{ "requirement", 'r', OPT_VALUE, OPT_REQUIREMENT, "FILE",
-	  "read requirements from a requirements file (repeatable)" },
-	{ "constraint", 'c', OPT_VALUE, OPT_CONSTRAINT, "FILE",
-	  "read constraints from a requirements file (repeatable)" },
-	{ "extra", 0, OPT_VALUE, OPT_EXTRA, "NAME",
-	  "include an optional-dependencies extra (repeatable)" },
-	{ "all-extras", 0, OPT_FLAG, OPT_ALL_EXTRAS, NULL,
-	  "include every extra" },
-	{ "group", 0, OPT_VALUE, OPT_GROUP, "NAME",
-	  "include a dependency group (repeatable)" },
-	{ "all-groups", 0, OPT_FLAG, OPT_ALL_GROUPS, NULL,
-	  "include every dependency group" },
-	{ "no-default-groups", 0, OPT_FLAG, OPT_NO_DEFAULT_GROUPS, NULL,
-	  "leave out the default groups ([tool.cvlock] default-groups, or 'dev')" },
 	{ "output-file", 'o', OPT_VALUE, OPT_OUTPUT, "FILE",
 	  "the lockfile (default: pylock.toml next to the project)" },
 	{ "python", 0, OPT_VALUE, OPT_PYTHON, "PATH",
@@ -186,25 +166,6 @@ static int on_option(int id, const char *value, void *data)
 	case OPT_HELP:
 		print_usage(rc);
 		exit(EXIT_OK);
-	case OPT_REQUIREMENT:
-	case OPT_CONSTRAINT:
-		cvl_project_opts_add_file(&rc->p, value, id == OPT_CONSTRAINT);
-		return 0;
-	case OPT_EXTRA:
-		strvec_push(&rc->p.extras, value);
-		return 0;
-	case OPT_ALL_EXTRAS:
-		rc->p.all_extras = true;
-		return 0;
-	case OPT_GROUP:
-		strvec_push(&rc->p.groups, value);
-		return 0;
-	case OPT_ALL_GROUPS:
-		rc->p.all_groups = true;
-		return 0;
-	case OPT_NO_DEFAULT_GROUPS:
-		rc->p.no_default_groups = true;
-		return 0;
 	case OPT_OUTPUT:
 		rc->output = value;
 		return 0;
@@ -270,6 +231,8 @@ static int on_option(int id, const char *value, void *data)
 		rc->ctx->verbose++;
 		return 0;
 	default:
+		if (cvl_project_opt_id(id))
+			return cvl_project_opts_option(&rc->p, id, value);
 		return cvl_index_opts_option(&rc->io, id, value);
 	}
 }
@@ -1067,6 +1030,8 @@ int cmd_resolve(int argc, char **argv, struct cvl_ctx *ctx)
 {
 	struct resolve_cmd rc;
 	const char *path = NULL;
+	struct cvl_option *project_own;
+	size_t nproject_own;
 	int npos, r;
 
 	memset(&rc, 0, sizeof(rc));
@@ -1074,9 +1039,12 @@ int cmd_resolve(int argc, char **argv, struct cvl_ctx *ctx)
 	cvl_project_opts_init(&rc.p);
 	cvl_index_opts_init(&rc.io);
 	strvec_init(&rc.upgrade_packages);
-	rc.options = cvl_options_with_index(own_options,
-					    ARRAY_SIZE(own_options),
+	project_own = cvl_options_join(cvl_project_options,
+				       cvl_nproject_options, own_options,
+				       ARRAY_SIZE(own_options), &nproject_own);
+	rc.options = cvl_options_with_index(project_own, nproject_own,
 					    &rc.noptions);
+	free(project_own);
 	r = cvl_parse_options(ctx, "resolve", argc, argv, rc.options,
 			      rc.noptions, on_option, &rc, &npos);
 	if (r)

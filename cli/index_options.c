@@ -339,14 +339,8 @@ int cvl_index_opts_finish(struct cvl_index_opts *o,
 struct cvl_option *cvl_options_with_index(const struct cvl_option *own,
 					  size_t nown, size_t *total)
 {
-	struct cvl_option *all = xmalloc((nown + cvl_nindex_options) * sizeof(*all));
-
-	if (nown)
-		memcpy(all, own, nown * sizeof(*all));
-	memcpy(all + nown, cvl_index_options,
-	       cvl_nindex_options * sizeof(*all));
-	*total = nown + cvl_nindex_options;
-	return all;
+	return cvl_options_join(own, nown, cvl_index_options,
+				cvl_nindex_options, total);
 }
 
 char *cvl_cache_dir(const char *opt)

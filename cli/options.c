@@ -195,3 +195,17 @@ int cvl_parse_format(const char *value, bool *json)
 	fprintf(stderr, "hint: expected 'text' or 'json'\n");
 	return EXIT_USAGE;
 }
+
+struct cvl_option *cvl_options_join(const struct cvl_option *a, size_t na,
+				    const struct cvl_option *b, size_t nb,
+				    size_t *total)
+{
+	struct cvl_option *all = xmalloc((na + nb) * sizeof(*all));
+
+	if (na)
+		memcpy(all, a, na * sizeof(*all));
+	if (nb)
+		memcpy(all + na, b, nb * sizeof(*all));
+	*total = na + nb;
+	return all;
+}

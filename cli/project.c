@@ -301,6 +301,69 @@ out:
 }
 
 
+enum {
+	OPT_REQUIREMENT = CVL_PROJECT_OPT_BASE,
+	OPT_CONSTRAINT,
+	OPT_EXTRA,
+	OPT_ALL_EXTRAS,
+	OPT_GROUP,
+	OPT_ALL_GROUPS,
+	OPT_NO_DEFAULT_GROUPS,
+	OPT_PROJECT_END,
+};
+
+const struct cvl_option cvl_project_options[] = {
+	{ "requirement", 'r', OPT_VALUE, OPT_REQUIREMENT, "FILE",
+	  "read requirements from a requirements file (repeatable)" },
+	{ "constraint", 'c', OPT_VALUE, OPT_CONSTRAINT, "FILE",
+	  "read constraints from a requirements file (repeatable)" },
+	{ "extra", 0, OPT_VALUE, OPT_EXTRA, "NAME",
+	  "select an optional-dependencies extra (repeatable)" },
+	{ "all-extras", 0, OPT_FLAG, OPT_ALL_EXTRAS, NULL,
+	  "select every extra" },
+	{ "group", 0, OPT_VALUE, OPT_GROUP, "NAME",
+	  "select a dependency group (repeatable)" },
+	{ "all-groups", 0, OPT_FLAG, OPT_ALL_GROUPS, NULL,
+	  "select every dependency group" },
+	{ "no-default-groups", 0, OPT_FLAG, OPT_NO_DEFAULT_GROUPS, NULL,
+	  "do not select the default groups ([tool.cvlock] default-groups, or 'dev')" },
+};
+const size_t cvl_nproject_options = ARRAY_SIZE(cvl_project_options);
+
+bool cvl_project_opt_id(int id)
+{
+	return id >= CVL_PROJECT_OPT_BASE && id < OPT_PROJECT_END;
+}
+
+int cvl_project_opts_option(struct cvl_project_opts *o, int id,
+			    const char *value)
+{
+	switch (id) {
+	case OPT_REQUIREMENT:
+	case OPT_CONSTRAINT:
+		cvl_project_opts_add_file(o, value, id == OPT_CONSTRAINT);
+		break;
+	case OPT_EXTRA:
+		strvec_push(&o->extras, value);
+		break;
+	case OPT_ALL_EXTRAS:
+		o->all_extras = true;
+		break;
+	case OPT_GROUP:
+		strvec_push(&o->groups, value);
+		break;
+	case OPT_ALL_GROUPS:
+		o->all_groups = true;
+		break;
+	case OPT_NO_DEFAULT_GROUPS:
+		o->no_default_groups = true;
+		break;
+	default:
+		BUG("option id %d is not a project option", id);
+	}
+	return 0;
+}
+
 void cvl_project_opts_init(struct cvl_project_opts *o)
 {
 	memset(o, 0, sizeof(*o));

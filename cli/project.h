@@ -22,6 +22,21 @@ struct cvl_project_opts {
 	bool all_extras, all_groups, no_default_groups;
 };
 
+/*
+ * The project-input option group (-r, -c, --extra, --all-extras, --group,
+ * --all-groups, --no-default-groups), shared by the commands that read a
+ * project: join it to the command's own table with cvl_options_join() and
+ * pass the ids for which cvl_project_opt_id() is true to
+ * cvl_project_opts_option().
+ */
+#define CVL_PROJECT_OPT_BASE 500
+extern const struct cvl_option cvl_project_options[];
+extern const size_t cvl_nproject_options;
+bool cvl_project_opt_id(int id);
+/* Apply one option of the group; returns 0. */
+int cvl_project_opts_option(struct cvl_project_opts *o, int id,
+			    const char *value);
+
 void cvl_project_opts_init(struct cvl_project_opts *o);
 void cvl_project_opts_release(struct cvl_project_opts *o);
 void cvl_project_opts_add_file(struct cvl_project_opts *o, const char *path,
