@@ -3,7 +3,11 @@
  * Prints Check's per-test output for failures and ends with
  * "N passed, N failed".
  */
+/* nftw() */
+#define _XOPEN_SOURCE 700
 #include "tests/unit/unit.h"
+
+#include <ftw.h>
 
 static const struct {
 	const char *name;
@@ -40,6 +44,28 @@ const char *unit_data_path(const char *name)
 
 	snprintf(buf, sizeof(buf), "%s/tests/unit/data/%s", top ? top : ".", name);
 	return buf;
+}
+
+void unit_tmpdir(char *buf, size_t size, const char *prefix)
+{
+	const char *t = getenv("TMPDIR");
+
+	snprintf(buf, size, "%s/cvlock-%s-XXXXXX", t && *t ? t : "/tmp", prefix);
+	ck_assert_ptr_nonnull(mkdtemp(buf));
+}
+
+static int rm_entry(const char *path, const struct stat *st, int flag,
+		    struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+void unit_rm_rf(const char *path)
+{
+	nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 static bool wanted(int argc, char **argv, const char *name)

@@ -19,37 +19,7 @@ static char tmpdir[256];
 
 static void make_tmpdir(void)
 {
-	const char *t = getenv("TMPDIR");
-
-	snprintf(tmpdir, sizeof(tmpdir), "%s/cvlock-cache-XXXXXX", t && *t ? t : "/tmp");
-	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
-}
-
-static void rm_rf(const char *path)
-{
-	struct stat st;
-	DIR *d;
-	struct dirent *de;
-
-	if (lstat(path, &st))
-		return;
-	if (!S_ISDIR(st.st_mode)) {
-		unlink(path);
-		return;
-	}
-	d = opendir(path);
-	while (d && (de = readdir(d)) != NULL) {
-		struct strbuf sb = STRBUF_INIT;
-
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		strbuf_addf(&sb, "%s/%s", path, de->d_name);
-		rm_rf(sb.buf);
-		strbuf_release(&sb);
-	}
-	if (d)
-		closedir(d);
-	rmdir(path);
+	unit_tmpdir(tmpdir, sizeof(tmpdir), "cache");
 }
 
 static void setup(void)
@@ -59,7 +29,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-	rm_rf(tmpdir);
+	unit_rm_rf(tmpdir);
 }
 
 /* Files (not directories) under `dir`, recursively; names starting with `prefix` only when given. */

@@ -4,8 +4,6 @@
  * temporary directory: real wheels (zip) and sdists (tar.gz) written with
  * libarchive, PEP 503 pages with hashes and PEP 658 metadata files.
  */
-/* nftw() */
-#define _XOPEN_SOURCE 700
 #include "tests/unit/unit.h"
 #include "index/index.h"
 
@@ -201,24 +199,14 @@ static void make_two_indexes(void)
 	make_page("b", "bar", bb, 1, NULL);
 }
 
-static int rm_entry(const char *path, const struct stat *st, int flag,
-		    struct FTW *ftw)
-{
-	return remove(path);
-}
-
 static void setup(void)
 {
-	const char *base = getenv("TMPDIR");
-
-	snprintf(tmp, sizeof(tmp), "%s/cvlock-idxc-XXXXXX",
-		 base && *base ? base : "/tmp");
-	ck_assert_ptr_nonnull(mkdtemp(tmp));
+	unit_tmpdir(tmp, sizeof(tmp), "idxc");
 }
 
 static void teardown(void)
 {
-	nftw(tmp, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	unit_rm_rf(tmp);
 }
 
 /* ---- running the client ---------------------------------------------------- */

@@ -34,6 +34,14 @@ Suite *suite_index_auth(void);
 Suite *suite_sync_interp(void);
 Suite *suite_resolver(void);
 
+/*
+ * A new empty directory $TMPDIR/cvlock-PREFIX-XXXXXX (default /tmp) in
+ * buf; fails the test when it cannot be made.
+ */
+void unit_tmpdir(char *buf, size_t size, const char *prefix);
+/* Remove a file or a directory tree (no error when it is absent). */
+void unit_rm_rf(const char *path);
+
 /* Path of a data file under tests/unit/data (static buffer). */
 const char *unit_data_path(const char *name);
 
