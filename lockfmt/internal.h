@@ -20,6 +20,8 @@ void lock_check_version(struct lock_diags *d, const char *s, size_t len,
 			int line, int column);
 void lock_check_marker(struct lock_diags *d, const char *s, size_t len,
 		       int line, int column);
+void lock_check_requirement(struct lock_diags *d, const char *s, size_t len,
+			    int line, int column);
 void lock_check_specset(struct lock_diags *d, const char *what,
 			const char *s, size_t len, int line, int column);
 void lock_check_hash(struct lock_diags *d, const char *algo,

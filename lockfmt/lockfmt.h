@@ -46,6 +46,7 @@
  *
  *     [tool.cvlock]
  *     inputs-hash = "sha256:..."
+ *     requirements = ["attrs>=25", "idna"]
  *     prerelease = "if-necessary"
  *
  * Packages are sorted by name, then version (PEP 440 order), then marker;
@@ -176,6 +177,14 @@ struct lock_file {
 	size_t npackages, alloc_packages;
 	/* [tool.cvlock] */
 	char *inputs_hash; /* "sha256:<hex>", or NULL */
+	/*
+	 * The project's own requirements (PEP 508 strings as the project
+	 * wrote them, those of the requested extras and groups included),
+	 * written sorted as `requirements = [...]`: the roots of the graph
+	 * for `tree`, `why` and the `via` of `diff`.  Empty when unknown
+	 * (a lockfile from another tool).
+	 */
+	struct strvec requirements;
 	struct lock_option *options;
 	size_t noptions, alloc_options;
 	/* Other [tool.*] tables, in document order. */

@@ -19,6 +19,7 @@ void lock_file_init(struct lock_file *lf)
 	strvec_init(&lf->extras);
 	strvec_init(&lf->dependency_groups);
 	strvec_init(&lf->default_groups);
+	strvec_init(&lf->requirements);
 	lf->doc.root = NULL;
 	lf->doc.arena = (struct arena)ARENA_INIT;
 }
@@ -105,6 +106,7 @@ void lock_file_release(struct lock_file *lf)
 		package_release(&lf->packages[i]);
 	free(lf->packages);
 	free(lf->inputs_hash);
+	strvec_clear(&lf->requirements);
 	for (i = 0; i < lf->noptions; i++) {
 		free(lf->options[i].key);
 		free(lf->options[i].value);
@@ -117,6 +119,7 @@ void lock_file_release(struct lock_file *lf)
 	strvec_init(&lf->extras);
 	strvec_init(&lf->dependency_groups);
 	strvec_init(&lf->default_groups);
+	strvec_init(&lf->requirements);
 	lf->doc.arena = (struct arena)ARENA_INIT;
 }
 

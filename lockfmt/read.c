@@ -157,6 +157,12 @@ static void read_str_array(struct reader *r, const struct toml_value *tbl,
 	}
 }
 
+static void check_requirement(struct reader *r, const struct toml_value *v)
+{
+	lock_check_requirement(r->d, v->u.string.p, v->u.string.len, v->line,
+			       v->column);
+}
+
 static void check_env_marker(struct reader *r, const struct toml_value *v)
 {
 	lock_check_marker(r->d, v->u.string.p, v->u.string.len, v->line,
@@ -551,6 +557,11 @@ static void read_cvlock(struct reader *r, const struct toml_value *tbl)
 		const struct toml_keyval *kv = toml_table_at(tbl, i);
 		const struct toml_value *v = kv->value;
 
+		if (key_is(kv, "requirements")) {
+			read_str_array(r, tbl, "requirements",
+				       &r->lf->requirements, check_requirement);
+			continue;
+		}
 		if (v->type != TOML_STRING ||
 		    memchr(v->u.string.p, '\0', v->u.string.len) ||
 		    memchr(kv->key.p, '\0', kv->key.len)) {

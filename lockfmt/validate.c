@@ -162,6 +162,18 @@ void lock_check_marker(struct lock_diags *d, const char *s, size_t len,
 	pep_marker_free(m);
 }
 
+void lock_check_requirement(struct lock_diags *d, const char *s, size_t len,
+			    int line, int column)
+{
+	struct pep_requirement req = PEP_REQUIREMENT_INIT;
+	struct cvl_error err = CVL_ERROR_INIT;
+
+	if (pep_requirement_parse(&req, s, len, &err))
+		lock_diag_add(d, LOCK_ERROR, line, column,
+			      "invalid requirement: %s", err.msg);
+	pep_requirement_release(&req);
+}
+
 void lock_check_specset(struct lock_diags *d, const char *what,
 			const char *s, size_t len, int line, int column)
 {

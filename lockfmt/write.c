@@ -586,17 +586,20 @@ static void put_cvlock(struct writer *w, const struct lock_file *lf)
 	const struct lock_option **opts;
 	size_t i;
 
-	if (!lf->inputs_hash && !lf->noptions)
+	if (!lf->inputs_hash && !lf->noptions && !lf->requirements.nr)
 		return;
 	strbuf_addstr(w->out, "\n[tool.cvlock]\n");
 	put_key_str(w->out, "inputs-hash", lf->inputs_hash);
+	if (lf->requirements.nr)
+		put_str_array(w->out, "requirements", &lf->requirements, NULL);
 	opts = xmalloc((lf->noptions ? lf->noptions : 1) * sizeof(*opts));
 	for (i = 0; i < lf->noptions; i++)
 		opts[i] = &lf->options[i];
 	qsort(opts, lf->noptions, sizeof(*opts), option_cmp);
 	for (i = 0; i < lf->noptions; i++) {
-		if (!strcmp(opts[i]->key, "inputs-hash")) {
-			fail(w, "'inputs-hash' is not an option");
+		if (!strcmp(opts[i]->key, "inputs-hash") ||
+		    !strcmp(opts[i]->key, "requirements")) {
+			fail(w, "'%s' is not an option", opts[i]->key);
 			continue;
 		}
 		toml_write_key(w->out, opts[i]->key, strlen(opts[i]->key));

@@ -37,7 +37,7 @@ test_expect_success 'the summary counts errors and warnings' '
 	cp "$D/invalid-fields.toml" pylock.toml &&
 	test_expect_code 2 cvlock lock verify pylock.toml >out &&
 	tail -n 1 out >actual &&
-	echo "pylock.toml: 19 errors, 3 warnings" >expect &&
+	echo "pylock.toml: 21 errors, 3 warnings" >expect &&
 	test_cmp expect actual &&
 	test_expect_code 2 cvlock -q lock verify >out &&
 	test_cmp "$D/invalid-fields.diags" out

@@ -102,6 +102,13 @@ static void build_model(struct lock_file *lf, bool reversed)
 	lock_set_str(&lf->inputs_hash,
 		     "sha256:0000000000000000000000000000000000000000000000000000000000000001");
 	if (reversed) {
+		strvec_push(&lf->requirements, "urllib3[socks]; python_version >= \"3.11\"");
+		strvec_push(&lf->requirements, "requests>=2");
+	} else {
+		strvec_push(&lf->requirements, "requests>=2");
+		strvec_push(&lf->requirements, "urllib3[socks]; python_version >= \"3.11\"");
+	}
+	if (reversed) {
 		lock_file_set_option(lf, "resolution", "highest");
 		lock_file_set_option(lf, "prerelease", "if-necessary");
 	} else {
