@@ -159,4 +159,146 @@ int sync_interp_platforms(const struct sync_interp *in, struct strvec *out,
 int sync_interp_tags(const struct sync_interp *in, struct strvec *out,
 		     struct cvl_error *err) WARN_UNUSED_RESULT;
 
+/* ======================================================================
+ * Virtual environments (sync/venv.c)
+ *
+ * What `python -m venv --without-pip DIR` makes, written natively:
+ *     DIR/pyvenv.cfg   home, include-system-site-packages = false,
+ *                      version (X.Y.Z), executable, command; plus
+ *                      "cvlock = VERSION"
+ *     DIR/bin/python, pythonX, pythonX.Y  symlinks: python -> the base
+ *                      interpreter's real sys.executable (as venv does,
+ *                      through `home`), the others -> python
+ *     DIR/bin/activate, activate.fish, activate.csh (venv's scripts with
+ *                      the environment's path and prompt filled in)
+ *     DIR/lib/pythonX.Y/site-packages (and the lib64 -> lib link on
+ *                      64-bit POSIX, as venv makes it)
+ * The environment is built in a temporary sibling directory and renamed
+ * into place, so a killed creation leaves no half environment.
+ * ====================================================================== */
+
+struct sync_venv {
+	char *dir;           /* absolute */
+	char *python;        /* DIR/bin/python */
+	char *paths[SYNC_NPATHS]; /* absolute install paths (NULL: none) */
+	char *home;          /* pyvenv.cfg home */
+	int version[3];      /* pyvenv.cfg version (version_info), 0 unknown */
+	bool created;        /* sync_venv_open() created it */
+};
+
+void sync_venv_init(struct sync_venv *v);
+void sync_venv_release(struct sync_venv *v);
+
+enum {
+	SYNC_VENV_CREATE = 1 << 0,   /* create DIR when missing */
+	SYNC_VENV_RECREATE = 1 << 1, /* replace an environment of another
+				      * interpreter version */
+};
+
+/*
+ * Open the environment at `dir` for interpreter `in`, creating it when
+ * missing and SYNC_VENV_CREATE is set.  Errors:
+ *   -CVL_ENOTFOUND  missing and not to be created
+ *   -CVL_EINVAL     DIR exists but is not a virtual environment (no
+ *                   pyvenv.cfg): "'DIR' exists and is not a virtual
+ *                   environment", hint to choose another --venv
+ *   -CVL_EINVAL     an environment of another Python version: "'.venv' is
+ *                   an environment of Python 3.10, not 3.11", hint:
+ *                   use --recreate
+ *   -CVL_EIO        the file system failed
+ */
+int sync_venv_open(const struct sync_interp *in, const char *dir,
+		   unsigned flags, struct sync_venv *v,
+		   struct cvl_error *err) WARN_UNUSED_RESULT;
+
+/* ======================================================================
+ * Installed distributions (sync/installed.c)
+ * ====================================================================== */
+
+struct sync_dist {
+	char *name;       /* normalized (PEP 503) */
+	char *version;    /* METADATA Version, as written */
+	char *dist_info;  /* absolute path of NAME-VERSION.dist-info */
+	char *installer;  /* INSTALLER's first line, or NULL */
+	char *direct_url; /* direct_url.json's text, or NULL */
+	bool has_record;
+};
+
+struct sync_installed {
+	struct sync_dist *dists; /* sorted by name */
+	size_t n, alloc;
+};
+
+void sync_installed_release(struct sync_installed *si);
+/*
+ * Read every *.dist-info in the environment's purelib and platlib (one
+ * scan when they are the same directory).  A dist-info without a
+ * readable METADATA Name/Version is skipped (it cannot be managed); two
+ * dist-infos of one name are both listed (the plan removes the extra).
+ */
+int sync_installed_scan(const struct sync_venv *v, struct sync_installed *si,
+			struct cvl_error *err) WARN_UNUSED_RESULT;
+const struct sync_dist *sync_installed_find(const struct sync_installed *si,
+					    const char *name);
+
+/*
+ * Remove a distribution: exactly the files its RECORD lists that lie
+ * inside the environment (paths are resolved against the dist-info's
+ * parent; anything outside v->dir is refused and left alone), their
+ * __pycache__ entries, then the directories left empty, then the
+ * dist-info itself.  A dist without a RECORD: -CVL_EINVAL with a hint.
+ */
+int sync_dist_uninstall(const struct sync_venv *v, const struct sync_dist *d,
+			struct cvl_error *err) WARN_UNUSED_RESULT;
+
+/* ======================================================================
+ * Wheels (sync/wheel.c: unpack; sync/install.c: install into a venv)
+ * ====================================================================== */
+
+/*
+ * Unpack the wheel file `whl` (already hash-checked) into directory
+ * `dest`, which must not exist: everything is extracted into a temporary
+ * sibling, checked, and renamed to `dest` (a concurrent unpack of the
+ * same wheel is harmless: the loser's copy is removed).  Every entry is
+ * checked before anything is written: absolute paths, ".." components,
+ * symlinks and hardlinks, device files, names that collide (also after
+ * case folding and normalization of "./" and "//"), and entries that
+ * the RECORD lists with another hash are refused (-CVL_EINVAL, naming the
+ * entry).  File modes: 0644, or 0755 when any x bit is set.
+ */
+int sync_wheel_unpack(const char *whl, const char *dest,
+		      struct cvl_error *err) WARN_UNUSED_RESULT;
+
+enum sync_link_mode {
+	SYNC_LINK_AUTO,     /* clone, else hardlink, else copy */
+	SYNC_LINK_CLONE,    /* FICLONE reflink; falls back to copy */
+	SYNC_LINK_HARDLINK,
+	SYNC_LINK_COPY,
+};
+bool sync_link_mode_parse(const char *s, enum sync_link_mode *out);
+const char *sync_link_mode_name(enum sync_link_mode m);
+
+struct sync_install_opts {
+	enum sync_link_mode link_mode;
+	const char *installer;  /* INSTALLER's content; NULL: "cvlock" */
+	const char *direct_url; /* direct_url.json to write, or NULL */
+};
+
+/*
+ * Install the unpacked wheel at `unpacked` (from sync_wheel_unpack) of
+ * `name` `version` into the environment, as the wheel spec (PEP 427 /
+ * PyPA "binary distribution format") says: Root-Is-Purelib picks purelib
+ * or platlib; NAME.data/{purelib,platlib,scripts,headers,data} go to the
+ * scheme's paths, scripts with "#!python" rewritten to the venv's
+ * python; console_scripts and gui_scripts entry points become executable
+ * scripts in bin/; INSTALLER, direct_url.json (when given) and a RECORD
+ * listing every installed file with its sha256 and size are written
+ * last.  A file that exists and belongs to no distribution is
+ * overwritten.  On failure the files already placed are removed.
+ */
+int sync_wheel_install(const struct sync_venv *v, const char *unpacked,
+		       const char *name, const char *version,
+		       const struct sync_install_opts *opts,
+		       struct cvl_error *err) WARN_UNUSED_RESULT;
+
 #endif
