@@ -62,6 +62,7 @@
 
 #include "util/util.h"
 #include "toml/toml.h"
+#include "pep/pep.h"
 
 /* The lock-version cvlock writes, and the major version it reads. */
 #define LOCK_VERSION "1.0"
@@ -307,5 +308,57 @@ void lock_file_check(const struct lock_file *lf, struct lock_diags *diags);
  * "pylock.NAME.toml" (NAME without dots).
  */
 bool lock_filename_is_valid(const char *filename);
+
+/* ---- the dependency graph (lockfmt/graph.c) ------------------------------
+ *
+ * The packages of a lockfile as nodes (indexes into lf->packages) and
+ * their `dependencies` as edges.  A dependency {name, version?} (or a
+ * raw inline table) points at every entry of that name (and version,
+ * when given); with `env`, only entries whose marker holds there.
+ * Roots are the packages the project's own requirements
+ * (lf->requirements) name; a lockfile without them (another tool's) has
+ * as roots the packages no other package depends on.
+ */
+struct lock_graph {
+	const struct lock_file *lf;
+	size_t n;            /* lf->npackages */
+	size_t **deps;       /* deps[i]: the nodes i depends on, ascending */
+	size_t *ndeps;
+	size_t **rdeps;      /* rdeps[i]: the nodes that depend on i */
+	size_t *nrdeps;
+	size_t *roots;       /* ascending, without duplicates */
+	size_t nroots;
+	/* root_reqs[k]: the requirement strings of lf->requirements that
+	 * name roots[k] (empty for a lockfile without requirements) */
+	struct strvec *root_reqs;
+};
+
+/*
+ * Build the graph of `lf` (which must outlive it).  `env` (or NULL for
+ * every environment) selects the entries whose marker holds.  Never
+ * fails on a valid lockfile; a dependency that names no entry is
+ * skipped (lock_file_check() reports it).
+ */
+void lock_graph_build(struct lock_graph *g, const struct lock_file *lf,
+		      const struct pep_env *env);
+void lock_graph_release(struct lock_graph *g);
+
+/*
+ * The roots whose closure holds node `i` ("via" of diff and export):
+ * their requirement strings (or, without requirements, their names),
+ * appended to `out` sorted and without duplicates.  A root itself is
+ * "via" its own requirement.
+ */
+void lock_graph_via(const struct lock_graph *g, size_t i, struct strvec *out);
+
+/*
+ * Every shortest path from a root to node `i` (for `cvlock why`): calls
+ * `fn` once per path with the nodes root..i; stops early when `fn`
+ * returns non-zero (and returns that value).  At most `limit` paths
+ * (0: no limit).
+ */
+typedef int (*lock_graph_path_fn)(const size_t *path, size_t len, void *data);
+int lock_graph_paths(const struct lock_graph *g, size_t i, size_t limit,
+		     lock_graph_path_fn fn, void *data);
 
 #endif
