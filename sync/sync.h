@@ -301,4 +301,33 @@ int sync_wheel_install(const struct sync_venv *v, const char *unpacked,
 		       const struct sync_install_opts *opts,
 		       struct cvl_error *err) WARN_UNUSED_RESULT;
 
+/* ======================================================================
+ * RECORD files (sync/record.c): the CSV of a dist-info
+ * ====================================================================== */
+
+struct sync_record_entry {
+	char *path;  /* as written (relative to site-packages, '/' separated) */
+	char *hash;  /* "sha256=<urlsafe-b64-nopad>", or NULL */
+	int64_t size; /* -1 when empty */
+};
+
+struct sync_record {
+	struct sync_record_entry *entries;
+	size_t n, alloc;
+};
+
+void sync_record_release(struct sync_record *r);
+/*
+ * Parse a RECORD (CSV per RFC 4180 as Python's csv module writes it:
+ * quoted fields, "" escapes, CRLF or LF).  Errors name the line.
+ */
+int sync_record_parse(struct sync_record *r, const char *buf, size_t len,
+		      struct cvl_error *err) WARN_UNUSED_RESULT;
+void sync_record_add(struct sync_record *r, const char *path,
+		     const char *hash, int64_t size);
+/* Write as Python's csv module would (quoting only when needed), LF. */
+void sync_record_format(const struct sync_record *r, struct strbuf *out);
+/* "sha256=<urlsafe base64 without padding>" of `len` bytes. */
+void sync_record_hash(const void *data, size_t len, struct strbuf *out);
+
 #endif
