@@ -1,0 +1,51 @@
+/*
+ * lockfile.c - reading a pylock.toml for a command (diff, export, tree,
+ * why, sync, merge-driver): the file's problems are printed as
+ * FILE:LINE:COLUMN lines under one error sentence.
+ */
+#include "config.h"
+#include "cli/cli.h"
+#include "cli/project.h"
+#include "cli/lockfile.h"
+
+#include <unistd.h>
+
+int cvl_load_lockfile(struct cvl_ctx *ctx, const char *path,
+		      const char *display, struct lock_file *lf)
+{
+	struct strbuf text = STRBUF_INIT, out = STRBUF_INIT;
+	struct lock_diags d = LOCK_DIAGS_INIT;
+	struct cvl_error err = CVL_ERROR_INIT;
+	int r;
+
+	if (!display)
+		display = path;
+	r = cvl_read_file(path, "lockfile ", &text, &err);
+	if (r < 0) {
+		if (r == -CVL_EINVAL && access(path, F_OK) != 0 &&
+		    !err.hint[0])
+			cvl_error_hint(&err, "run 'cvlock resolve' to create it, "
+				       "or name the lockfile to read");
+		cvl_report(ctx, &err);
+		strbuf_release(&text);
+		return cvl_exit_status(r);
+	}
+	r = lock_read(lf, text.buf, text.len, &d, &err);
+	if (r < 0) {
+		cvl_errorf("lockfile '%s' is not valid: %zu error%s", display,
+			   d.nerrors, d.nerrors == 1 ? "" : "s");
+		lock_diags_format(&d, display, &out);
+		fputs(out.buf, stderr);
+		fprintf(stderr, "hint: 'cvlock lock verify %s' checks it\n",
+			display);
+		r = EXIT_USAGE;
+	} else if (ctx->verbose && d.nwarnings) {
+		/* Warnings only with -v: the file is usable. */
+		lock_diags_format(&d, display, &out);
+		fputs(out.buf, stderr);
+	}
+	lock_diags_release(&d);
+	strbuf_release(&text);
+	strbuf_release(&out);
+	return r < 0 ? EXIT_USAGE : r;
+}
