@@ -330,4 +330,207 @@ void sync_record_format(const struct sync_record *r, struct strbuf *out);
 /* "sha256=<urlsafe base64 without padding>" of `len` bytes. */
 void sync_record_hash(const void *data, size_t len, struct strbuf *out);
 
+/* ======================================================================
+ * The plan (sync/plan.c): what makes an environment match a lock
+ *
+ *   1. the lock is checked against the interpreter: `requires-python`
+ *      must hold for its python_full_version, and one of `environments`
+ *      (when there are any) must hold in its marker environment;
+ *   2. packages are selected by evaluating each `marker` in the
+ *      interpreter's environment with PEP 751's `extras` and
+ *      `dependency_groups` (the requested extras; the default groups
+ *      unless no_default_groups, plus the requested groups); a package
+ *      without a marker is always selected; two selected entries of one
+ *      name are an error;
+ *   3. each selected package gets the first of its wheels in the
+ *      interpreter's tag priority (sync_interp_tags(): a wheel's rank is
+ *      that of its best tag); a package with only an sdist, or with a
+ *      vcs, directory or archive source, is an error (CVL_EUNSUPPORTED),
+ *      and so is one whose wheels all have foreign tags (CVL_EINVAL);
+ *   4. it is compared with the installed distributions: not installed:
+ *      install; another version: upgrade or downgrade (PEP 440 order);
+ *      the same version: keep, unless the installed copy is not what the
+ *      lock asks for or is damaged, then reinstall.  "Reinstall (files
+ *      changed)" is decided cheaply and without reading file contents:
+ *        - the dist-info has no RECORD, or one that cannot be parsed;
+ *        - a file its RECORD lists is missing, or has another size than
+ *          the RECORD says (a killed uninstall, a user's edit that
+ *          changes the size, a deleted module);
+ *        - its WHEEL file names another build of the version than the
+ *          chosen wheel (other Tag lines or Build number), so a lock that
+ *          moves to another wheel of the same version gets it;
+ *        - two dist-infos of the name (both are removed, one installed).
+ *      With SYNC_PLAN_VERIFY_HASHES (cvlock sync --check), every RECORD
+ *      hash is checked too (reads every file).  Installed distributions
+ *      that the lock does not select are removed unless `inexact`.
+ * Items are sorted by name.
+ * ====================================================================== */
+
+struct lock_file;
+struct lock_package;
+struct lock_file_entry;
+struct idx_http_opts;
+
+enum sync_action {
+	SYNC_KEEP,
+	SYNC_INSTALL,
+	SYNC_UPGRADE,
+	SYNC_DOWNGRADE,
+	SYNC_REINSTALL,
+	SYNC_REMOVE,
+	SYNC_NACTIONS,
+};
+
+/* "keep", "install", "upgrade", ... */
+const char *sync_action_name(enum sync_action a);
+
+struct sync_plan_item {
+	enum sync_action action;
+	char *name;    /* normalized */
+	char *version; /* the lock's (NULL for SYNC_REMOVE) */
+	const struct lock_package *pkg;      /* NULL for SYNC_REMOVE */
+	const struct lock_file_entry *wheel; /* the chosen wheel, or NULL */
+	char *wheel_name;  /* its file name */
+	char *sha256;      /* its sha256 (lowercase hex) */
+	/* the installed distributions of the name (to uninstall first for
+	 * upgrade, downgrade, reinstall and remove); pointers into the
+	 * sync_installed given to sync_plan_build() */
+	const struct sync_dist **installed;
+	size_t ninstalled;
+	char *reason; /* why a reinstall, e.g. "'foo/__init__.py' is missing" */
+};
+
+struct sync_plan {
+	struct sync_plan_item *items;
+	size_t n, alloc;
+	size_t counts[SYNC_NACTIONS];
+	size_t nselected; /* packages of the lock selected for this env */
+};
+
+enum {
+	SYNC_PLAN_INEXACT = 1 << 0,        /* keep what the lock does not name */
+	SYNC_PLAN_ALL_EXTRAS = 1 << 1,
+	SYNC_PLAN_NO_DEFAULT_GROUPS = 1 << 2,
+	SYNC_PLAN_VERIFY_HASHES = 1 << 3,  /* check every RECORD hash */
+};
+
+struct sync_plan_opts {
+	unsigned flags;
+	const char *const *extras; /* requested (any spelling) */
+	size_t nextras;
+	const char *const *groups;
+	size_t ngroups;
+	const char *lock_name; /* the lockfile, for messages ("pylock.toml") */
+};
+
+void sync_plan_release(struct sync_plan *plan);
+
+/*
+ * Check the lock `lf` against the interpreter only (step 1 above):
+ * -CVL_EINVAL, e.g. "'pylock.toml' requires Python ==3.12.*, and
+ * '/usr/bin/python3' is 3.11.2", hint: --python.
+ */
+int sync_plan_check_python(const struct lock_file *lf,
+			   const struct sync_interp *in, const char *lock_name,
+			   struct cvl_error *err) WARN_UNUSED_RESULT;
+
+/*
+ * Build the plan (steps 1 to 4).  `tags` from sync_interp_tags(); `si`
+ * from sync_installed_scan() (NULL: nothing installed); both and `lf`
+ * must outlive the plan.  Unknown extras or groups (not in the lock's
+ * `extras` / `dependency-groups`) are -CVL_EUSAGE.
+ */
+int sync_plan_build(struct sync_plan *plan, const struct lock_file *lf,
+		    const struct sync_interp *in, const struct strvec *tags,
+		    const struct sync_installed *si,
+		    const struct sync_plan_opts *opts,
+		    struct cvl_error *err) WARN_UNUSED_RESULT;
+
+/* Whether the environment already matches (nothing but SYNC_KEEP). */
+bool sync_plan_is_noop(const struct sync_plan *plan);
+
+/* ======================================================================
+ * Downloads (sync/download.c): wheels into the cache, keyed by sha256
+ *
+ * Cache layout (under the cache directory):
+ *     wheels-v1/<sha256[0:2]>/<sha256>.whl     downloaded, hash-checked
+ *     unpacked-v1/<sha256[0:2]>/<sha256>/      sync_wheel_unpack() output
+ * A wheel is fetched from its `url` (http(s):// or file://) or its
+ * `path` (relative to the lockfile's directory), through index/'s
+ * transport (parallel, retries, netrc).  When the URL answers 404 or 410
+ * and the package names an `index`, the index's page of the project is
+ * read and the file of the same name and sha256 fetched from there
+ * (PEP 751's fallback).  The body is bounded by the lock's `size` (when
+ * given) while it arrives; its size and sha256 are checked before it is
+ * written to a temporary file in the cache and renamed into place, so the
+ * cache never holds a wheel whose hash is not the lock's.  A cached wheel
+ * is trusted by its name (it was checked when written).
+ * ====================================================================== */
+
+struct sync_fetch {
+	/* in */
+	const char *name;     /* for messages */
+	const char *filename;
+	const char *url;      /* absolute, or NULL */
+	const char *path;     /* local path, or NULL */
+	const char *index;    /* fallback index URL, or NULL */
+	const char *sha256;   /* lowercase hex, required */
+	int64_t size;         /* -1 unknown */
+	/* out */
+	char *wheel;          /* the cached wheel's path, once there */
+	bool downloaded;      /* fetched by this call (not a cache hit) */
+	uint64_t bytes;       /* bytes fetched */
+	int rc;               /* 0 or -CVL_E* */
+	struct cvl_error err;
+};
+
+struct sync_download_opts {
+	const char *cache_dir;     /* required */
+	const char *base_dir;      /* relative paths resolve against it */
+	bool offline;              /* only the cache (and local paths) */
+	const struct idx_http_opts *http; /* NULL: defaults */
+	/* progress, from inside the transfers (NULL: none) */
+	void (*progress)(size_t done, size_t total, uint64_t bytes, void *data);
+	void *progress_data;
+};
+
+struct sync_download_stats {
+	size_t cached;     /* already in the cache */
+	size_t downloaded;
+	uint64_t bytes;
+};
+
+void sync_fetch_release(struct sync_fetch *f);
+
+/* The cache path of a wheel or of its unpacked tree (appended). */
+void sync_cache_wheel_path(const char *cache_dir, const char *sha256,
+			   struct strbuf *out);
+void sync_cache_unpacked_path(const char *cache_dir, const char *sha256,
+			      struct strbuf *out);
+
+/*
+ * Bring every wheel of `items` into the cache, in parallel.  Each item
+ * gets its own rc and err; the return value is 0 when all succeeded,
+ * else the first failed item's code (in item order) with its message in
+ * `err`:
+ *   -CVL_EHASH     "hash mismatch for 'foo-1.0-py3-none-any.whl': expected
+ *                  sha256 ab..., got cd..." (also a size that differs from
+ *                  the lock's, or a body longer than it)
+ *   -CVL_ENETWORK  the transfer failed; also an --offline cache miss
+ *   -CVL_ENOTFOUND the URL (and the fallback index) has no such file
+ *   -CVL_EIO       the cache cannot be written, a local file read
+ */
+int sync_download(struct sync_fetch *items, size_t n,
+		  const struct sync_download_opts *opts,
+		  struct sync_download_stats *st,
+		  struct cvl_error *err) WARN_UNUSED_RESULT;
+
+/*
+ * The unpacked tree of a cached wheel: unpacked-v1/.../<sha256>/, made
+ * with sync_wheel_unpack() when missing.  Its path is appended to `out`.
+ */
+int sync_unpack_cached(const char *cache_dir, const char *sha256,
+		       const char *wheel, struct strbuf *out,
+		       struct cvl_error *err) WARN_UNUSED_RESULT;
+
 #endif
