@@ -94,6 +94,54 @@ START_TEST(error_basic)
 }
 END_TEST
 
+START_TEST(run_basic)
+{
+	const char *echo[] = { "sh", "-c", "printf out; printf err >&2; exit 3",
+			       NULL };
+	const char *pwd[] = { "pwd", NULL };
+	const char *cat[] = { "cat", NULL };
+	const char *none[] = { "cvlock-no-such-program", NULL };
+	const char *slow[] = { "sleep", "10", NULL };
+	const char *big[] = { "head", "-c", "5000", "/dev/zero", NULL };
+	struct strbuf out = STRBUF_INIT, errout = STRBUF_INIT;
+	struct cvl_error err = CVL_ERROR_INIT;
+	struct cvl_run r = { .argv = echo, .out = &out, .errout = &errout };
+
+	ck_assert_int_eq(cvl_run(&r, &err), 0);
+	ck_assert_int_eq(r.status, 3);
+	ck_assert_str_eq(out.buf, "out");
+	ck_assert_str_eq(errout.buf, "err");
+
+	strbuf_reset(&out);
+	r = (struct cvl_run){ .argv = pwd, .out = &out, .dir = "/" };
+	ck_assert_int_eq(cvl_run(&r, &err), 0);
+	ck_assert_int_eq(r.status, 0);
+	ck_assert_str_eq(out.buf, "/\n");
+
+	/* stdin is /dev/null unless given */
+	strbuf_reset(&out);
+	r = (struct cvl_run){ .argv = cat, .out = &out };
+	ck_assert_int_eq(cvl_run(&r, &err), 0);
+	ck_assert_str_eq(out.buf, "");
+
+	r = (struct cvl_run){ .argv = none };
+	ck_assert_int_eq(cvl_run(&r, &err), -CVL_ENOTFOUND);
+	ck_assert_ptr_nonnull(strstr(err.msg, "cvlock-no-such-program"));
+
+	r = (struct cvl_run){ .argv = slow, .timeout_ms = 100 };
+	ck_assert_int_eq(cvl_run(&r, &err), -CVL_EIO);
+	ck_assert_ptr_nonnull(strstr(err.msg, "did not finish"));
+
+	strbuf_reset(&out);
+	r = (struct cvl_run){ .argv = big, .out = &out, .max_output = 4096 };
+	ck_assert_int_eq(cvl_run(&r, &err), -CVL_EIO);
+	ck_assert_uint_le(out.len, 4096);
+
+	strbuf_release(&out);
+	strbuf_release(&errout);
+}
+END_TEST
+
 Suite *suite_util(void)
 {
 	Suite *s = suite_create("util");
@@ -104,6 +152,7 @@ Suite *suite_util(void)
 	tcase_add_test(tc, strvec_basic);
 	tcase_add_test(tc, arena_basic);
 	tcase_add_test(tc, error_basic);
+	tcase_add_test(tc, run_basic);
 	suite_add_tcase(s, tc);
 	return s;
 }
