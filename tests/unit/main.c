@@ -34,6 +34,7 @@ static const struct {
 	{ "index_cache", suite_index_cache },
 	{ "index_auth", suite_index_auth },
 	{ "sync_interp", suite_sync_interp },
+	{ "sync_record", suite_sync_record },
 	{ "resolver", suite_resolver },
 };
 

@@ -32,6 +32,8 @@ Suite *suite_lockfmt(void);
 Suite *suite_index_cache(void);
 Suite *suite_index_auth(void);
 Suite *suite_sync_interp(void);
+Suite *suite_sync_record(void);
+Suite *suite_sync_wheel(void);
 Suite *suite_resolver(void);
 
 /*
