@@ -396,7 +396,7 @@ struct sync_plan_item {
 	 * upgrade, downgrade, reinstall and remove); pointers into the
 	 * sync_installed given to sync_plan_build() */
 	const struct sync_dist **installed;
-	size_t ninstalled;
+	size_t ninstalled, alloc_installed;
 	char *reason; /* why a reinstall, e.g. "'foo/__init__.py' is missing" */
 };
 
