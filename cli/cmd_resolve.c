@@ -563,31 +563,214 @@ static char *index_of(const char *page_url, const char *name)
 	return NULL;
 }
 
+/* The files of a selected version the lock lists (with their hashes). */
+static int add_files(const struct lock_ctx *lc, struct res_source *src,
+		     const struct res_selected *sel, struct lock_package *pkg,
+		     struct cvl_error *err)
+{
+	const struct idx_file *const *files;
+	size_t nfiles, nused = 0, k;
+
+	res_source_index_files(src, sel->cand, &files, &nfiles);
+	for (k = 0; k < nfiles; k++) {
+		struct lock_file_entry *e;
+		int r;
+
+		if (!file_usable(files[k]))
+			continue; /* nothing to check it against */
+		if (files[k]->kind == IDX_FILE_WHEEL) {
+			e = lock_package_add_wheel(pkg);
+		} else if (files[k]->kind == IDX_FILE_SDIST) {
+			if (pkg->sdist)
+				continue; /* one sdist (.tar.gz sorts first) */
+			e = lock_package_sdist(pkg);
+		} else {
+			continue;
+		}
+		r = fill_entry(lc, e, files[k], err);
+		if (r < 0)
+			return r;
+		nused++;
+	}
+	if (!nused)
+		return cvl_error_set(err, CVL_EINVAL,
+				     "%s %s has no file with a hash to lock",
+				     sel->name, sel->version);
+	return 0;
+}
+
+/* ---- extras and dependency groups in the lockfile ------------------------ */
+
+/* Set reached[i] for the selected packages that list `l` leads to. */
+static void list_reach(const struct res_result *res,
+		       const struct pep_input_list *l, bool *reached)
+{
+	struct pep_requirement *reqs = xcalloc(l->nr + 1, sizeof(*reqs));
+	size_t i;
+
+	/* shallow copies: res_result_reach only reads them */
+	for (i = 0; i < l->nr; i++)
+		reqs[i] = l->items[i].req;
+	res_result_reach(res, reqs, l->nr, reached);
+	free(reqs);
+}
+
+/* "'name' in extras" (PEP 751), quoted for the marker grammar. */
+static void origin_marker(const char *name, bool group, struct strbuf *out)
+{
+	strbuf_addf(out, "'%s' in %s", name,
+		    group ? "dependency_groups" : "extras");
+}
+
+/*
+ * The packages reachable only through extras or groups get a marker
+ * naming them ("'cli' in extras or 'dev' in dependency_groups"): walk
+ * the selected graph from the base requirements, then from each selected
+ * extra and group.  `markers[i]` is NULL (reachable from the base) or a
+ * malloc'ed marker.
+ */
+static void origin_markers(const struct pep_inputs *in,
+			   const struct res_result *res, char **markers)
+{
+	bool *base = xcalloc(res->npkgs + 1, sizeof(bool));
+	bool *via = xcalloc(res->npkgs + 1, sizeof(bool));
+	struct strbuf *sb = xcalloc(res->npkgs + 1, sizeof(*sb));
+	struct strvec extras = STRVEC_INIT, groups = STRVEC_INIT;
+	size_t i, k, pass;
+
+	for (i = 0; i < res->npkgs; i++)
+		strbuf_init(&sb[i], 0);
+	list_reach(res, &in->requirements, base);
+	for (i = 0; i < in->selected_extras.nr; i++)
+		strvec_push(&extras, in->selected_extras.v[i]);
+	for (i = 0; i < in->selected_groups.nr; i++)
+		strvec_push(&groups, in->selected_groups.v[i]);
+	strvec_sort(&extras);
+	strvec_sort(&groups);
+	for (pass = 0; pass < 2; pass++) {
+		const struct strvec *names = pass ? &groups : &extras;
+
+		for (k = 0; k < names->nr; k++) {
+			const char *n = names->v[k];
+			const struct pep_input_list *l =
+				pass ? pep_inputs_find_group(in, n, strlen(n))
+				     : pep_inputs_find_extra(in, n, strlen(n));
+
+			if (!l || (k && !strcmp(n, names->v[k - 1])))
+				continue;
+			memset(via, 0, res->npkgs * sizeof(bool));
+			list_reach(res, l, via);
+			for (i = 0; i < res->npkgs; i++) {
+				if (base[i] || !via[i])
+					continue;
+				if (sb[i].len)
+					strbuf_addstr(&sb[i], " or ");
+				origin_marker(n, pass, &sb[i]);
+			}
+		}
+	}
+	for (i = 0; i < res->npkgs; i++) {
+		markers[i] = sb[i].len ? strbuf_detach(&sb[i], NULL) : NULL;
+		strbuf_release(&sb[i]);
+	}
+	free(sb);
+	free(base);
+	free(via);
+	strvec_clear(&extras);
+	strvec_clear(&groups);
+}
+
+/*
+ * One requirement of extra or group `name` with the origin's marker
+ * attached ("click>=8; 'cli' in extras", "(own) and 'cli' in extras"),
+ * normalized by pep_requirement_format.
+ */
+static void marked_requirement(const struct pep_requirement *req,
+			       const char *name, bool group,
+			       struct strbuf *out)
+{
+	struct pep_requirement bare = *req, parsed = PEP_REQUIREMENT_INIT;
+	struct strbuf sb = STRBUF_INIT;
+	struct cvl_error err = CVL_ERROR_INIT;
+
+	bare.marker = NULL;
+	pep_requirement_format(&bare, &sb);
+	/* a ';' right after a URL would belong to the URL */
+	strbuf_addstr(&sb, req->url ? " ; " : "; ");
+	if (req->marker) {
+		strbuf_addch(&sb, '(');
+		pep_marker_format(req->marker, &sb);
+		strbuf_addstr(&sb, ") and ");
+	}
+	origin_marker(name, group, &sb);
+	if (pep_requirement_parse(&parsed, sb.buf, sb.len, &err) < 0)
+		BUG("cannot parse the marked requirement '%s': %s", sb.buf,
+		    err.msg);
+	pep_requirement_format(&parsed, out);
+	pep_requirement_release(&parsed);
+	strbuf_release(&sb);
+}
+
+/* The project's own requirements: the base ones, then marked ones. */
+static void lock_requirements(const struct pep_inputs *in,
+			      struct lock_file *lf)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i, k, pass;
+
+	for (i = 0; i < in->requirements.nr; i++)
+		strvec_push(&lf->requirements, in->requirements.items[i].text);
+	for (pass = 0; pass < 2; pass++) {
+		const struct strvec *names =
+			pass ? &in->selected_groups : &in->selected_extras;
+
+		for (k = 0; k < names->nr; k++) {
+			const char *n = names->v[k];
+			const struct pep_input_list *l =
+				pass ? pep_inputs_find_group(in, n, strlen(n))
+				     : pep_inputs_find_extra(in, n, strlen(n));
+
+			for (i = 0; l && i < l->nr; i++) {
+				strbuf_reset(&sb);
+				marked_requirement(&l->items[i].req, n, pass,
+						   &sb);
+				strvec_push(&lf->requirements, sb.buf);
+			}
+		}
+	}
+	strbuf_release(&sb);
+}
+
 static int build_lock(struct resolve_cmd *rc, const struct lock_ctx *lc,
 		      const struct pep_inputs *in, const struct target *t,
 		      struct res_source *src, const struct res_result *res,
 		      struct lock_file *lf, struct cvl_error *err)
 {
 	char hex[65], hash[80];
+	char **markers;
 	size_t i, k;
+	int r = 0;
 
 	strvec_push(&lf->environments, t->environment);
 	lock_set_str(&lf->requires_python, t->requires_python);
 	for (i = 0; i < in->selected_extras.nr; i++)
 		strvec_push(&lf->extras, in->selected_extras.v[i]);
 	for (i = 0; i < in->selected_groups.nr; i++) {
-		/* the lock has no markers: every group it holds is installed */
+		/* what was resolved is what a plain sync installs */
 		strvec_push(&lf->dependency_groups, in->selected_groups.v[i]);
 		strvec_push(&lf->default_groups, in->selected_groups.v[i]);
 	}
+	lock_requirements(in, lf);
+	markers = xcalloc(res->npkgs + 1, sizeof(*markers));
+	origin_markers(in, res, markers);
 	for (i = 0; i < res->npkgs; i++) {
 		const struct res_selected *sel = &res->pkgs[i];
-		const struct idx_file *const *files;
 		struct lock_package *pkg;
-		size_t nfiles, nused = 0;
 		char *index;
 
 		pkg = lock_file_add_package(lf, sel->name, sel->version);
+		pkg->marker = markers[i];
+		markers[i] = NULL;
 		if (sel->cand && sel->cand->requires_python)
 			lock_set_str(&pkg->requires_python,
 				     sel->cand->requires_python);
@@ -600,32 +783,15 @@ static int build_lock(struct resolve_cmd *rc, const struct lock_ctx *lc,
 			lock_set_str(&pkg->index, index);
 			free(index);
 		}
-		res_source_index_files(src, sel->cand, &files, &nfiles);
-		for (k = 0; k < nfiles; k++) {
-			struct lock_file_entry *e;
-			int r;
-
-			if (!file_usable(files[k]))
-				continue; /* nothing to check it against */
-			if (files[k]->kind == IDX_FILE_WHEEL) {
-				e = lock_package_add_wheel(pkg);
-			} else if (files[k]->kind == IDX_FILE_SDIST) {
-				if (pkg->sdist)
-					continue; /* one sdist (.tar.gz sorts first) */
-				e = lock_package_sdist(pkg);
-			} else {
-				continue;
-			}
-			r = fill_entry(lc, e, files[k], err);
-			if (r < 0)
-				return r;
-			nused++;
-		}
-		if (!nused)
-			return cvl_error_set(err, CVL_EINVAL,
-					     "%s %s has no file with a hash to lock",
-					     sel->name, sel->version);
+		r = add_files(lc, src, sel, pkg, err);
+		if (r < 0)
+			break;
 	}
+	for (i = 0; i < res->npkgs; i++)
+		free(markers[i]);
+	free(markers);
+	if (r < 0)
+		return r;
 	pep_inputs_hash(in, hex);
 	snprintf(hash, sizeof(hash), "sha256:%s", hex);
 	lock_set_str(&lf->inputs_hash, hash);

@@ -123,6 +123,13 @@ void res_cand_reqs(struct res_state *st, struct rcand *rc, const char *extra,
 		   int **out, size_t *nout, size_t *alloc);
 /* The cached base requirements (rc->base). */
 void res_cand_base(struct res_state *st, struct rcand *rc);
+/*
+ * Intern one requirement (one per extra, or the base when it has none;
+ * overrides applied) and append their indexes to *out.
+ */
+void res_intern_requirement(struct res_state *st,
+			    const struct pep_requirement *req, int **out,
+			    size_t *nout, size_t *alloc);
 
 /* match.c */
 /* Sort a freshly listed package and mark excluded candidates. */

@@ -213,6 +213,18 @@ int res_resolve(const struct res_options *opts, struct res_source *src,
 		struct res_result *result, struct strbuf *why,
 		struct cvl_error *err) WARN_UNUSED_RESULT;
 void res_result_release(struct res_result *result);
+/*
+ * Mark the selected packages reachable from `reqs` (requirements as the
+ * project wrote them, e.g. those of one extra or dependency group; a
+ * requirement whose marker is false for the target is skipped):
+ * reached[i] is set for result->pkgs[i] (`reached` holds result->npkgs
+ * flags and is not cleared first).  The walk follows a package's extras
+ * only where the path asks for them, so a dependency of foo[x] is not
+ * reached from a plain "foo".  For a successful result only.
+ */
+void res_result_reach(const struct res_result *result,
+		      const struct pep_requirement *reqs, size_t n,
+		      bool *reached);
 /* Print "name version [extras] -> deps" lines (what testcases compare). */
 void res_result_format(const struct res_result *result, struct strbuf *out);
 

@@ -118,6 +118,117 @@ void res_collect_result(struct res_state *st, Solver *solv,
 	free(sel_of_pkg);
 }
 
+/* A node of the reach walk: a selected package's base or one extra. */
+struct reach_node {
+	int pkg;   /* package index (struct rpkg.idx) */
+	int extra; /* index into its extras, -1 for the base */
+};
+
+struct reach {
+	struct res_state *st;
+	const struct res_result *res;
+	int *sel_of_pkg;   /* package index -> selected index + 1 */
+	bool **seen;       /* per selected package: [0] base, [1 + e] extra e */
+	struct reach_node *q;
+	size_t nq, aq;
+};
+
+static bool sel_has_extra(const struct res_selected *s, const char *extra)
+{
+	size_t i;
+
+	for (i = 0; i < s->extras.nr; i++)
+		if (!strcmp(s->extras.v[i], extra))
+			return true;
+	return false;
+}
+
+static void reach_push(struct reach *rc, int pkg, int extra)
+{
+	int sel = rc->sel_of_pkg[pkg] - 1;
+	struct rpkg *p = rc->st->pkgs[pkg];
+
+	if (sel < 0)
+		return; /* not selected (a requirement whose marker is false) */
+	if (extra >= 0) {
+		/* an extra the solution did not activate adds nothing */
+		if (!sel_has_extra(&rc->res->pkgs[sel], p->extras.v[extra]))
+			return;
+		reach_push(rc, pkg, -1); /* an extra requires its base */
+	}
+	if (!rc->seen[sel])
+		rc->seen[sel] = xcalloc(p->extras.nr + 1, sizeof(bool));
+	if (rc->seen[sel][extra + 1])
+		return;
+	rc->seen[sel][extra + 1] = true;
+	ALLOC_GROW(rc->q, rc->nq + 1, rc->aq);
+	rc->q[rc->nq].pkg = pkg;
+	rc->q[rc->nq].extra = extra;
+	rc->nq++;
+}
+
+static void reach_push_reqs(struct reach *rc, const int *reqs, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		reach_push(rc, rc->st->reqs[reqs[i]].pkg,
+			   rc->st->reqs[reqs[i]].extra);
+}
+
+void res_result_reach(const struct res_result *result,
+		      const struct pep_requirement *reqs, size_t n,
+		      bool *reached)
+{
+	struct reach rc;
+	int *x = NULL;
+	size_t nx = 0, ax = 0, i;
+
+	memset(&rc, 0, sizeof(rc));
+	rc.st = res_result_state(result);
+	rc.res = result;
+	if (!rc.st || !result->npkgs)
+		return;
+	rc.sel_of_pkg = xcalloc(rc.st->npkgs + 1, sizeof(int));
+	rc.seen = xcalloc(result->npkgs, sizeof(*rc.seen));
+	for (i = 0; i < result->npkgs; i++) {
+		struct rpkg *p = res_pkg_of_name(rc.st, result->pkgs[i].name);
+
+		rc.sel_of_pkg[p->idx] = (int)i + 1;
+	}
+	for (i = 0; i < n; i++) {
+		if (!res_marker_true(rc.st, reqs[i].marker, NULL))
+			continue;
+		nx = 0;
+		/* interned during the resolution: nothing new is created */
+		res_intern_requirement(rc.st, &reqs[i], &x, &nx, &ax);
+		reach_push_reqs(&rc, x, nx);
+	}
+	while (rc.nq) {
+		struct reach_node node = rc.q[--rc.nq];
+		int sel = rc.sel_of_pkg[node.pkg] - 1;
+		struct rcand *cand = res_rcand(result->pkgs[sel].cand);
+
+		reached[sel] = true;
+		if (node.extra < 0) {
+			res_cand_base(rc.st, cand);
+			reach_push_reqs(&rc, cand->base, cand->nbase);
+		} else {
+			nx = 0;
+			res_cand_reqs(rc.st, cand,
+				      rc.st->pkgs[node.pkg]->extras.v[node.extra],
+				      &x, &nx, &ax);
+			reach_push_reqs(&rc, x, nx);
+		}
+	}
+	for (i = 0; i < result->npkgs; i++)
+		free(rc.seen[i]);
+	free(rc.seen);
+	free(rc.sel_of_pkg);
+	free(rc.q);
+	free(x);
+}
+
 /*
  * One line per selected package, sorted by name:
  *     name version [extra,extra] -> dep dep

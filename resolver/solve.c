@@ -167,9 +167,9 @@ static bool spec_has_exact_pin(const struct pep_specset *s)
  * append their indexes to *out.  Overrides replace the requirement's
  * specifier (their marker decides whether it stays at all).
  */
-static void intern_requirement(struct res_state *st,
-			       const struct pep_requirement *req, int **out,
-			       size_t *nout, size_t *alloc)
+void res_intern_requirement(struct res_state *st,
+			    const struct pep_requirement *req, int **out,
+			    size_t *nout, size_t *alloc)
 {
 	struct strbuf canon = STRBUF_INIT, key = STRBUF_INIT, sp = STRBUF_INIT;
 	const struct pep_requirement *ov;
@@ -256,7 +256,7 @@ void res_cand_reqs(struct res_state *st, struct rcand *rc,
 		} else if (!res_marker_true(st, r->marker, NULL)) {
 			continue;
 		}
-		intern_requirement(st, r, out, nout, alloc);
+		res_intern_requirement(st, r, out, nout, alloc);
 	}
 }
 
@@ -763,8 +763,9 @@ int res_resolve(const struct res_options *opts, struct res_source *src,
 	st->pool = pool_create();
 	for (i = 0; i < opts->nroots; i++)
 		if (res_marker_true(st, opts->roots[i].marker, NULL))
-			intern_requirement(st, &opts->roots[i], &st->root_reqs,
-					   &st->nroot_reqs, &alloc);
+			res_intern_requirement(st, &opts->roots[i],
+					       &st->root_reqs, &st->nroot_reqs,
+					       &alloc);
 
 	for (;;) {
 		Solver *solv;

@@ -250,6 +250,89 @@ START_TEST(test_testcase_parse_errors)
 }
 END_TEST
 
+/* res_result_reach: the packages each list of requirements leads to. */
+static void reach_of(const struct res_result *r, const char *const *reqs,
+		     size_t n, struct strbuf *out)
+{
+	struct pep_requirement *pr = xcalloc(n + 1, sizeof(*pr));
+	struct cvl_error err = CVL_ERROR_INIT;
+	bool *reached = xcalloc(r->npkgs + 1, sizeof(bool));
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		pr[i] = (struct pep_requirement)PEP_REQUIREMENT_INIT;
+		ck_assert_int_eq(pep_requirement_parse(&pr[i], reqs[i],
+						       strlen(reqs[i]), &err),
+				 0);
+	}
+	res_result_reach(r, pr, n, reached);
+	strbuf_reset(out);
+	for (i = 0; i < r->npkgs; i++)
+		if (reached[i])
+			strbuf_addf(out, "%s%s", out->len ? " " : "",
+				    r->pkgs[i].name);
+	for (i = 0; i < n; i++)
+		pep_requirement_release(&pr[i]);
+	free(pr);
+	free(reached);
+}
+
+START_TEST(test_reach)
+{
+	struct res_source *src = res_source_memory();
+	struct res_options o;
+	struct res_result r;
+	struct strbuf why = STRBUF_INIT, out = STRBUF_INIT;
+	struct cvl_error err = CVL_ERROR_INIT;
+	struct res_candidate *c;
+	static const char *const base[] = { "a", "skip; sys_platform == 'win32'" };
+	static const char *const cli[] = { "B[X]>=1" };
+	static const char *const dev[] = { "c" };
+	static const char *const plain_b[] = { "b" };
+
+	c = res_memory_add(src, "a", "1.0");
+	add_req(c, "d");
+	add_req(c, "b");
+	c = res_memory_add(src, "b", "1.0");
+	strvec_push(&c->provides_extra, "x");
+	add_req(c, "f");
+	add_req(c, "e; extra == 'x'");
+	add_req(c, "w; extra == 'x' and sys_platform == 'win32'");
+	c = res_memory_add(src, "c", "1.0");
+	add_req(c, "d");
+	add_req(c, "g");
+	res_memory_add(src, "d", "1.0");
+	res_memory_add(src, "e", "1.0");
+	res_memory_add(src, "f", "1.0");
+	res_memory_add(src, "g", "1.0");
+	res_memory_add(src, "w", "1.0");
+	res_memory_add(src, "skip", "1.0");
+	opts_setup(&o);
+	ck_assert_int_eq(res_options_add_root(&o, "a", &err), 0);
+	ck_assert_int_eq(res_options_add_root(&o, "b[x]>=1", &err), 0);
+	ck_assert_int_eq(res_options_add_root(&o, "c", &err), 0);
+	ck_assert_int_eq(res_resolve(&o, src, &r, &why, &err), 0);
+	ck_assert_uint_eq(r.npkgs, 7);
+	/* a -> b (base only): e, the dependency of b[x], is not reached */
+	reach_of(&r, base, ARRAY_SIZE(base), &out);
+	ck_assert_str_eq(out.buf, "a b d f");
+	reach_of(&r, plain_b, ARRAY_SIZE(plain_b), &out);
+	ck_assert_str_eq(out.buf, "b f");
+	/* any spelling; the extra's base comes with it */
+	reach_of(&r, cli, ARRAY_SIZE(cli), &out);
+	ck_assert_str_eq(out.buf, "b e f");
+	reach_of(&r, dev, ARRAY_SIZE(dev), &out);
+	ck_assert_str_eq(out.buf, "c d g");
+	reach_of(&r, dev, 0, &out);
+	ck_assert_str_eq(out.buf, "");
+	res_result_release(&r);
+	res_options_release(&o);
+	res_source_free(src);
+	strbuf_release(&why);
+	strbuf_release(&out);
+}
+END_TEST
+
 Suite *suite_resolver(void)
 {
 	Suite *s = suite_create("resolver");
@@ -262,6 +345,7 @@ Suite *suite_resolver(void)
 	tcase_add_test(tc, test_bad_inputs);
 	tcase_add_test(tc, test_failing_source);
 	tcase_add_test(tc, test_testcase_parse_errors);
+	tcase_add_test(tc, test_reach);
 	suite_add_tcase(s, tc);
 	return s;
 }
