@@ -337,7 +337,10 @@ struct lock_graph {
  * Build the graph of `lf` (which must outlive it).  `env` (or NULL for
  * every environment) selects the entries whose marker holds.  Never
  * fails on a valid lockfile; a dependency that names no entry is
- * skipped (lock_file_check() reports it).
+ * skipped (lock_file_check() reports it).  A marker that cannot be
+ * evaluated in `env` (an undefined name) counts as holding; an entry
+ * whose marker does not hold has no edges and is no root, and a root
+ * requirement whose marker does not hold names no root.
  */
 void lock_graph_build(struct lock_graph *g, const struct lock_file *lf,
 		      const struct pep_env *env);
@@ -355,10 +358,203 @@ void lock_graph_via(const struct lock_graph *g, size_t i, struct strvec *out);
  * Every shortest path from a root to node `i` (for `cvlock why`): calls
  * `fn` once per path with the nodes root..i; stops early when `fn`
  * returns non-zero (and returns that value).  At most `limit` paths
- * (0: no limit).
+ * (0: no limit).  Each root that reaches `i` gets its own shortest
+ * paths; roots in ascending order, then paths in ascending order of
+ * their nodes.
  */
 typedef int (*lock_graph_path_fn)(const size_t *path, size_t len, void *data);
 int lock_graph_paths(const struct lock_graph *g, size_t i, size_t limit,
 		     lock_graph_path_fn fn, void *data);
+
+/* ---- differences between two lockfiles (lockfmt/diff.c) -----------------
+ *
+ * What a reviewer of a lockfile change must see: each package added,
+ * removed, upgraded, downgraded or changed at the same version, how far
+ * its version moved (PEP 440), which of the project's requirements pull
+ * it in ("via"), and the risk signals below.  Pure: the renderers append
+ * to a strbuf.
+ *
+ * Entries are matched by name and marker (markers compared in their
+ * normal form); entries of one name left over on both sides are then
+ * paired by equal version, then in version order, so a package whose
+ * marker changed is one change; the rest are added or removed.
+ *
+ * Risks (one per package and reason):
+ *   hash              same version, but a file of that name has another
+ *                     hash (one per file)
+ *   index             the package comes from another index
+ *   source            another kind or place of source (index, vcs,
+ *                     directory, archive), or another vcs commit
+ *   sdist-only        a new package or version with an sdist and no
+ *                     wheel: installing it builds it
+ *   yanked            the new entry is yanked; PEP 751 has no key for
+ *                     it, so it is read from [packages.tool.cvlock]
+ *                     yanked = true or yanked = "reason" (cvlock resolve
+ *                     does not write it yet: a yanked version is only
+ *                     chosen when pinned with ==)
+ *   requires-python   a package's requires-python changed (upgrades and
+ *                     downgrades included)
+ *   lock-requires-python, environments
+ *                     the lockfile's own requires-python or environments
+ *                     changed (joined by "; ")
+ */
+enum lock_change_kind {
+	LOCK_CHANGE_ADDED,
+	LOCK_CHANGE_REMOVED,
+	LOCK_CHANGE_UPGRADED,
+	LOCK_CHANGE_DOWNGRADED,
+	LOCK_CHANGE_CHANGED, /* same version, something else differs */
+};
+
+/*
+ * How far a version moved: the first part of the PEP 440 version that
+ * differs, release numbers compared as if padded with zeros (1.0 ->
+ * 1.0.1 is a patch).  NONE when a side has no version or either does not
+ * parse (lock_read() rejects those) or nothing moved.
+ */
+enum lock_jump {
+	LOCK_JUMP_NONE,
+	LOCK_JUMP_EPOCH,
+	LOCK_JUMP_MAJOR, /* first release number */
+	LOCK_JUMP_MINOR, /* second */
+	LOCK_JUMP_PATCH, /* third or later */
+	LOCK_JUMP_PRE,   /* same release: the pre-release part */
+	LOCK_JUMP_POST,
+	LOCK_JUMP_DEV,
+	LOCK_JUMP_LOCAL,
+};
+
+/* What else differs in a matched pair (bits of lock_change.what). */
+enum {
+	LOCK_DIFF_MARKER = 1 << 0,
+	LOCK_DIFF_SOURCE = 1 << 1,   /* index, vcs, directory, archive */
+	LOCK_DIFF_FILES = 1 << 2,    /* same version, files added or removed */
+	LOCK_DIFF_HASHES = 1 << 3,   /* same version, a file's hash changed */
+	LOCK_DIFF_REQUIRES_PYTHON = 1 << 4,
+	LOCK_DIFF_DEPENDENCIES = 1 << 5, /* same version, other dependencies */
+};
+
+struct lock_change {
+	enum lock_change_kind kind;
+	const struct lock_package *old; /* NULL when added */
+	const struct lock_package *new; /* NULL when removed */
+	enum lock_jump jump;
+	unsigned what;
+	/* lock_graph_via() in the new lockfile (in the old when removed) */
+	struct strvec via;
+};
+
+enum lock_risk_kind {
+	LOCK_RISK_HASH,
+	LOCK_RISK_INDEX,
+	LOCK_RISK_SOURCE,
+	LOCK_RISK_SDIST_ONLY,
+	LOCK_RISK_YANKED,
+	LOCK_RISK_REQUIRES_PYTHON,
+	LOCK_RISK_LOCK_REQUIRES_PYTHON,
+	LOCK_RISK_ENVIRONMENTS,
+};
+
+struct lock_risk {
+	enum lock_risk_kind kind;
+	const struct lock_package *pkg; /* the new entry; NULL: the lockfile */
+	char *file;      /* hash: the file; sdist-only: the sdist (or NULL) */
+	char *algo;      /* hash: the algorithm */
+	char *old, *new; /* values before and after; NULL: none.  hash: the
+			  * values; index, source, requires-python: the
+			  * sources and specifiers; environments: the
+			  * markers joined by "; "; yanked: new is the
+			  * reason or NULL */
+};
+
+struct lock_diff {
+	const struct lock_file *old, *new;
+	struct lock_change *changes; /* sorted by name, then versions */
+	size_t nchanges, alloc_changes;
+	struct lock_risk *risks; /* in the order of the changes, then the
+				  * lockfile's own */
+	size_t nrisks, alloc_risks;
+	size_t nadded, nremoved, nupgraded, ndowngraded, nchanged, nunchanged;
+	/* The project's requirements ([tool.cvlock] requirements). */
+	struct strvec requirements_added, requirements_removed;
+};
+
+/*
+ * Compare `old` with `new` (both must outlive `d`).  An empty lock_file
+ * (no packages, requirements, requires-python or environments) stands
+ * for a missing one: everything is added or removed, and the lockfiles'
+ * own fields are not compared.  Never fails.  lock_diff_release() frees.
+ */
+void lock_diff_compute(struct lock_diff *d, const struct lock_file *old,
+		       const struct lock_file *new);
+void lock_diff_release(struct lock_diff *d);
+/* No package and no requirement changed, and there is no risk. */
+bool lock_diff_is_empty(const struct lock_diff *d);
+
+/*
+ * The jump from version `a` to `b` (either may be NULL); *cmp (may be
+ * NULL) gets their PEP 440 order (0 when either is missing or invalid).
+ */
+enum lock_jump lock_version_jump(const char *a, const char *b, int *cmp);
+
+/* "added"..., "major"... ("" for NONE), "hash"... (the JSON values) */
+const char *lock_change_kind_name(enum lock_change_kind kind);
+const char *lock_jump_name(enum lock_jump jump);
+const char *lock_risk_kind_name(enum lock_risk_kind kind);
+
+/* How a diff is shown: names of the two sides, colours (text only). */
+struct lock_diff_style {
+	const char *old_label, *new_label;
+	bool color; /* ANSI colours in the text format */
+};
+
+/*
+ * text (a worked example; columns aligned, "via" last):
+ *
+ *     --- old.toml
+ *     +++ new.toml
+ *     requirements: +beta>=1.1
+ *     requirements: -eps
+ *       upgraded  beta   1.0 -> 2.0  major   via alpha, beta>=1.1
+ *       added     delta  1.0                 via alpha[fast]
+ *       removed   eps    1.0                 via eps
+ *       changed   gamma  2.0         hashes  via gamma<2.1
+ *     risks:
+ *       gamma 2.0: the hash of 'gamma-2.0-py3-none-any.whl' changed but the version did not
+ *     1 added, 1 removed, 1 upgraded, 0 downgraded, 1 changed, 2 unchanged; 1 risk
+ *
+ * or "no changes" when empty (after the two header lines).
+ */
+void lock_diff_format_text(const struct lock_diff *d,
+			   const struct lock_diff_style *st,
+			   struct strbuf *out);
+/*
+ * markdown: a summary line, a table "| Package | Old | New | Change |
+ * Via |" (via as code spans), then "**Risks**" and one bullet per risk;
+ * "|" and other Markdown in values escaped.  Ready for a pull-request
+ * comment.
+ */
+void lock_diff_format_markdown(const struct lock_diff *d,
+			       const struct lock_diff_style *st,
+			       struct strbuf *out);
+/*
+ * json: one object, keys always present (null when not applicable), in
+ * this order, two-space indented:
+ *   old, new                 the labels
+ *   summary                  {added, removed, upgraded, downgraded,
+ *                            changed, unchanged, risks}: counts
+ *   requirements             {added: [...], removed: [...]}
+ *   packages                 [{name, change, old_version, new_version,
+ *                            old_marker, new_marker, jump (null or
+ *                            "major"...), details (["marker", "source",
+ *                            "files", "hashes", "requires-python",
+ *                            "dependencies"]), via: [...]}]
+ *   risks                    [{kind, package, version (null for the
+ *                            lockfile's own), file, algorithm, old,
+ *                            new}]
+ */
+void lock_diff_format_json(const struct lock_diff *d,
+			   const struct lock_diff_style *st,
+			   struct strbuf *out);
 
 #endif

@@ -31,6 +31,7 @@ static const struct {
 	{ "index_zip", suite_index_zip },
 	{ "index_client", suite_index_client },
 	{ "lockfmt", suite_lockfmt },
+	{ "lockfmt_graph", suite_lockfmt_graph },
 	{ "index_cache", suite_index_cache },
 	{ "index_auth", suite_index_auth },
 	{ "sync_interp", suite_sync_interp },
