@@ -28,9 +28,22 @@ SPEC describes projects, their versions and what each version ships:
            "metadata": true,            # PEP 658 .metadata next to each
                                         # wheel (default true)
            "bad_metadata_hash": false,  # announce a wrong .metadata hash
-           "pad": 0                     # bytes of incompressible data in
+           "pad": 0,                    # bytes of incompressible data in
                                         # the wheel, so range requests
                                         # are worth it
+           # real wheels for cvlock sync (all optional; a spec without
+           # them builds byte-identical wheels):
+           "module": "def f(): ...",    # the text of <module>/__init__.py
+           "files": {"pkg/x.py": "..."},  # more files at the wheel's root
+           "console_scripts": {"hello": "mod:main"},  # entry_points.txt
+           "gui_scripts": {"hello-gui": "mod:gui"},
+           "data": {"scripts/run": "#!python\n...",  # <name>-<v>.data/...
+                    "purelib/p.py": "...", "platlib/q.py": "...",
+                    "headers/h.h": "...", "data/share/x.txt": "..."},
+           "root_is_purelib": false,    # override the tag's choice
+           "members": [                 # raw entries, for malicious wheels:
+             {"path": "../evil.py", "data": "x", "mode": 420,
+              "symlink": "target", "record": false}]  # (not in RECORD)
          }}}}
 
 The versions are used as written (write them canonical).  The output:
@@ -189,9 +202,22 @@ def _padding(name, version, size):
     return bytes(out[:size])
 
 
-def build_wheel(name, version, filename, metadata, pad=0):
+def _entry_points(info):
+    text = ""
+    for group in ("console_scripts", "gui_scripts"):
+        eps = info.get(group)
+        if eps:
+            text += "[%s]\n" % group
+            text += "".join("%s = %s\n" % (k, eps[k]) for k in sorted(eps))
+    return text.encode()
+
+
+def build_wheel(name, version, filename, metadata, pad=0, info=None):
+    info = info or {}
     tags, build, purelib = _wheel_tags(filename)
+    purelib = info.get("root_is_purelib", purelib)
     distinfo = "%s-%s.dist-info" % (dist_name(name), version)
+    datadir = "%s-%s.data" % (dist_name(name), version)
     mod = _module_name(name)
     wheel_lines = ["Wheel-Version: 1.0",
                    "Generator: cvlock-tests-mkindex",
@@ -199,21 +225,43 @@ def build_wheel(name, version, filename, metadata, pad=0):
     if build:
         wheel_lines.append("Build: " + build)
     wheel_lines += ["Tag: " + t for t in tags]
-    members = [("%s/__init__.py" % mod,
-                ('__version__ = "%s"\n' % version).encode())]
+    module = info.get("module", '__version__ = "%s"\n' % version)
+    members = [("%s/__init__.py" % mod, module.encode())]
     if pad:
         members.append(("%s/blob.bin" % mod, _padding(name, version, pad)))
+    files = info.get("files", {})
+    members += [(p, files[p].encode()) for p in sorted(files)]
+    data = info.get("data", {})
+    members += [(datadir + "/" + p, data[p].encode()) for p in sorted(data)]
     members += [(distinfo + "/METADATA", metadata),
                 (distinfo + "/WHEEL", ("\n".join(wheel_lines) + "\n").encode())]
+    eps = _entry_points(info)
+    if eps:
+        members.append((distinfo + "/entry_points.txt", eps))
+    modes = {datadir + "/" + p: 0o755 for p in data
+             if p.startswith("scripts/")}
+    links = {}
+    unrecorded = set()
+    for m in info.get("members", []):
+        members.append((m["path"], m.get("data", "").encode()))
+        if "mode" in m:
+            modes[m["path"]] = m["mode"]
+        if "symlink" in m:
+            links[m["path"]] = m["symlink"]
+        if not m.get("record", True):
+            unrecorded.add(m["path"])
     record = "".join("%s,sha256=%s,%d\n" % (p, _b64sha(d), len(d))
-                     for p, d in members)
+                     for p, d in members if p not in unrecorded)
     record += distinfo + "/RECORD,,\n"
     members.append((distinfo + "/RECORD", record.encode()))
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
         for path, data in members:
             zi = zipfile.ZipInfo(path, date_time=ZIP_TIME)
-            zi.external_attr = 0o644 << 16
+            zi.external_attr = modes.get(path, 0o644) << 16
+            if path in links:
+                zi.external_attr = (0o120777 << 16)
+                data = links[path].encode()
             # METADATA deflated, the padding stored: both paths get used
             zi.compress_type = (zipfile.ZIP_STORED if path.endswith(".bin")
                                 else zipfile.ZIP_DEFLATED)
@@ -281,7 +329,8 @@ def _project_files(name, versions, outdir):
         metadata = core_metadata(name, version, info)
         for w in wheels:
             fn = _wheel_filename(name, version, w)
-            data = build_wheel(name, version, fn, metadata, info.get("pad", 0))
+            data = build_wheel(name, version, fn, metadata, info.get("pad", 0),
+                               info)
             rec = {"filename": fn, "data": data, "version": version,
                    "info": info, "metadata": None}
             if info.get("metadata", True):
