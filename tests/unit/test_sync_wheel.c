@@ -1,0 +1,645 @@
+/*
+ * test_sync_wheel.c - wheels (sync/wheel.c, sync/install.c).
+ *
+ * Wheels are built here: well-formed ones with libarchive's zip writer
+ * (deflate, a RECORD with real hashes), malicious ones with a small raw
+ * zip writer (stored entries, central directory written by hand) for
+ * what libarchive will not write: device and FIFO entries, duplicate
+ * names, sizes that lie.  Every refused wheel must leave nothing behind:
+ * no `dest`, no temporary sibling.
+ *
+ * Install tests use a virtual environment made by
+ * `/usr/bin/python3 -m venv --without-pip` (skipped without it) and
+ * check the result with that environment's python: the modules import,
+ * the console script runs, the RECORD lists every file with its hash.
+ */
+#include "config.h"
+#include "tests/unit/unit.h"
+#include "sync/sync.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#define SYSTEM_PYTHON "/usr/bin/python3"
+
+static char tmpdir[256];
+
+static void setup(void)
+{
+	unit_tmpdir(tmpdir, sizeof(tmpdir), "wheel");
+}
+
+static void teardown(void)
+{
+	unit_rm_rf(tmpdir);
+}
+
+/* ---- building wheels ---------------------------------------------------- */
+
+struct member {
+	const char *name;
+	const char *data; /* NULL: a directory (or the symlink target) */
+	unsigned mode;    /* full st_mode; 0: 0100644 (or 040755) */
+	int64_t size;     /* raw writer: the size to declare; -1 real */
+};
+
+/* A RECORD for `m` (every file hashed, RECORD itself without). */
+static char *make_record(const struct member *m, size_t n,
+			 const char *record_name)
+{
+	struct sync_record r = { 0 };
+	struct strbuf out = STRBUF_INIT, h = STRBUF_INIT;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!m[i].data || (m[i].mode & 0170000) == 0120000)
+			continue;
+		strbuf_reset(&h);
+		sync_record_hash(m[i].data, strlen(m[i].data), &h);
+		sync_record_add(&r, m[i].name, h.buf,
+				(int64_t)strlen(m[i].data));
+	}
+	sync_record_add(&r, record_name, NULL, -1);
+	sync_record_format(&r, &out);
+	sync_record_release(&r);
+	strbuf_release(&h);
+	return strbuf_detach(&out, NULL);
+}
+
+/* With libarchive's zip writer (deflate). */
+static void write_zip(const char *path, const struct member *m, size_t n)
+{
+	struct archive *a = archive_write_new();
+	struct archive_entry *e;
+	size_t i;
+
+	ck_assert_int_eq(archive_write_set_format_zip(a), ARCHIVE_OK);
+	ck_assert_int_eq(archive_write_open_filename(a, path), ARCHIVE_OK);
+	for (i = 0; i < n; i++) {
+		unsigned mode = m[i].mode;
+
+		e = archive_entry_new();
+		archive_entry_set_pathname(e, m[i].name);
+		if (!mode)
+			mode = m[i].data ? 0100644 : 040755;
+		archive_entry_set_mode(e, mode);
+		if ((mode & 0170000) == 0120000) {
+			archive_entry_set_symlink(e, m[i].data);
+			archive_entry_set_size(e, 0);
+		} else {
+			archive_entry_set_size(e, m[i].data ? strlen(m[i].data)
+							    : 0);
+		}
+		ck_assert_int_eq(archive_write_header(a, e), ARCHIVE_OK);
+		if (m[i].data && (mode & 0170000) == 0100000)
+			ck_assert_int_eq(archive_write_data(a, m[i].data,
+							    strlen(m[i].data)),
+					 (la_ssize_t)strlen(m[i].data));
+		archive_entry_free(e);
+	}
+	ck_assert_int_eq(archive_write_close(a), ARCHIVE_OK);
+	archive_write_free(a);
+}
+
+static uint32_t crc32_of(const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	uint32_t crc = 0xffffffffu;
+	size_t i;
+	int k;
+
+	for (i = 0; i < len; i++) {
+		crc ^= p[i];
+		for (k = 0; k < 8; k++)
+			crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1)));
+	}
+	return ~crc;
+}
+
+static void put16(struct strbuf *sb, unsigned v)
+{
+	strbuf_addch(sb, (int)(v & 0xff));
+	strbuf_addch(sb, (int)((v >> 8) & 0xff));
+}
+
+static void put32(struct strbuf *sb, uint32_t v)
+{
+	put16(sb, v & 0xffff);
+	put16(sb, v >> 16);
+}
+
+/* A stored zip written byte by byte, made by "Unix" with m[i].mode. */
+static void write_raw_zip(const char *path, const struct member *m, size_t n)
+{
+	struct strbuf z = STRBUF_INIT, cd = STRBUF_INIT;
+	uint32_t *offsets = xcalloc(n, sizeof(*offsets));
+	uint32_t cdsize;
+	size_t i;
+	FILE *f;
+
+	for (i = 0; i < n; i++) {
+		const char *d = m[i].data ? m[i].data : "";
+		size_t len = strlen(d);
+		uint32_t crc = crc32_of(d, len);
+		uint32_t size = m[i].size >= 0 ? (uint32_t)m[i].size
+					       : (uint32_t)len;
+		unsigned mode = m[i].mode ? m[i].mode : 0100644;
+
+		offsets[i] = (uint32_t)z.len;
+		put32(&z, 0x04034b50);
+		put16(&z, 20);
+		put16(&z, 0x800);
+		put16(&z, 0);
+		put32(&z, 0);
+		put32(&z, crc);
+		put32(&z, size);
+		put32(&z, size);
+		put16(&z, (unsigned)strlen(m[i].name));
+		put16(&z, 0);
+		strbuf_addstr(&z, m[i].name);
+		strbuf_add(&z, d, len);
+
+		put32(&cd, 0x02014b50);
+		put16(&cd, (3 << 8) | 20);
+		put16(&cd, 20);
+		put16(&cd, 0x800);
+		put16(&cd, 0);
+		put32(&cd, 0);
+		put32(&cd, crc);
+		put32(&cd, size);
+		put32(&cd, size);
+		put16(&cd, (unsigned)strlen(m[i].name));
+		put16(&cd, 0);
+		put16(&cd, 0);
+		put16(&cd, 0);
+		put16(&cd, 0);
+		put32(&cd, (uint32_t)mode << 16);
+		put32(&cd, offsets[i]);
+		strbuf_addstr(&cd, m[i].name);
+	}
+	cdsize = (uint32_t)cd.len;
+	put32(&cd, 0x06054b50);
+	put16(&cd, 0);
+	put16(&cd, 0);
+	put16(&cd, (unsigned)n);
+	put16(&cd, (unsigned)n);
+	put32(&cd, cdsize);
+	put32(&cd, (uint32_t)z.len);
+	put16(&cd, 0);
+	f = fopen(path, "wb");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(z.buf, 1, z.len, f), z.len);
+	ck_assert_uint_eq(fwrite(cd.buf, 1, cd.len, f), cd.len);
+	ck_assert_int_eq(fclose(f), 0);
+	strbuf_release(&z);
+	strbuf_release(&cd);
+	free(offsets);
+}
+
+static const char WHEEL_TEXT[] =
+	"Wheel-Version: 1.0\n"
+	"Generator: cvlock-tests\n"
+	"Root-Is-Purelib: true\n"
+	"Tag: py3-none-any\n";
+
+/*
+ * The files of demo 1.0 plus `extra` members, with a RECORD computed
+ * over all of them, written with `raw` or libarchive.  Returns the path.
+ */
+static char *build_wheel(const char *fname, const struct member *extra,
+			 size_t nextra, bool raw)
+{
+	static const struct member base[] = {
+		{ "demo/__init__.py", "VALUE = 42\n", 0, -1 },
+		{ "demo-1.0.dist-info/METADATA",
+		  "Metadata-Version: 2.1\nName: demo\nVersion: 1.0\n", 0, -1 },
+		{ "demo-1.0.dist-info/WHEEL", WHEEL_TEXT, 0, -1 },
+	};
+	struct member *m = xcalloc(ARRAY_SIZE(base) + nextra + 1, sizeof(*m));
+	struct strbuf path = STRBUF_INIT;
+	char *record;
+	size_t n = 0, i;
+
+	for (i = 0; i < ARRAY_SIZE(base); i++)
+		m[n++] = base[i];
+	for (i = 0; i < nextra; i++)
+		m[n++] = extra[i];
+	record = make_record(m, n, "demo-1.0.dist-info/RECORD");
+	m[n].name = "demo-1.0.dist-info/RECORD";
+	m[n].data = record;
+	m[n].size = -1;
+	n++;
+	strbuf_addf(&path, "%s/%s", tmpdir, fname);
+	if (raw)
+		write_raw_zip(path.buf, m, n);
+	else
+		write_zip(path.buf, m, n);
+	free(record);
+	free(m);
+	return strbuf_detach(&path, NULL);
+}
+
+static char *read_file(const char *path)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char buf[4096];
+	size_t n;
+	FILE *f = fopen(path, "rb");
+
+	ck_assert_msg(f != NULL, "cannot open %s", path);
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		strbuf_add(&sb, buf, n);
+	fclose(f);
+	return strbuf_detach(&sb, NULL);
+}
+
+static void check_file(const char *dir, const char *rel, const char *data,
+		       unsigned mode)
+{
+	struct strbuf p = STRBUF_INIT;
+	struct stat st;
+	char *got;
+
+	strbuf_addf(&p, "%s/%s", dir, rel);
+	ck_assert_msg(lstat(p.buf, &st) == 0, "missing %s", p.buf);
+	ck_assert_msg(S_ISREG(st.st_mode), "%s is not a file", p.buf);
+	ck_assert_msg((st.st_mode & 07777) == mode, "%s has mode %o",
+		      p.buf, st.st_mode & 07777);
+	got = read_file(p.buf);
+	ck_assert_str_eq(got, data);
+	free(got);
+	strbuf_release(&p);
+}
+
+/* Names in `dir` (sorted, joined by ' '). */
+static char *list_dir(const char *dir)
+{
+	struct strvec names = STRVEC_INIT;
+	struct strbuf out = STRBUF_INIT;
+	struct dirent *d;
+	DIR *dh = opendir(dir);
+	size_t i;
+
+	ck_assert_ptr_nonnull(dh);
+	while ((d = readdir(dh))) {
+		if (strcmp(d->d_name, ".") && strcmp(d->d_name, ".."))
+			strvec_push(&names, d->d_name);
+	}
+	closedir(dh);
+	strvec_sort(&names);
+	for (i = 0; i < names.nr; i++) {
+		if (i)
+			strbuf_addch(&out, ' ');
+		strbuf_addstr(&out, names.v[i]);
+	}
+	strvec_clear(&names);
+	return strbuf_detach(&out, NULL);
+}
+
+/* ---- unpack ------------------------------------------------------------- */
+
+START_TEST(test_unpack_ok)
+{
+	static const struct member extra[] = {
+		{ "demo/tool.sh", "#!/bin/sh\necho hi\n", 0100750, -1 },
+		{ "./demo/sub//mod.py", "X = 1\n", 0100600, -1 },
+		{ "demo/empty/", NULL, 040755, -1 },
+		{ "demo/nothing.txt", "", 0, -1 },
+	};
+	char *whl = build_wheel("demo-1.0-py3-none-any.whl", extra,
+				ARRAY_SIZE(extra), false);
+	struct cvl_error err = CVL_ERROR_INIT;
+	struct strbuf dest = STRBUF_INIT;
+	struct stat st;
+	char *names;
+
+	strbuf_addf(&dest, "%s/cache/unpacked-v1/ab/abcd", tmpdir);
+	ck_assert_msg(sync_wheel_unpack(whl, dest.buf, &err) == 0, "%s",
+		      err.msg);
+	check_file(dest.buf, "demo/__init__.py", "VALUE = 42\n", 0644);
+	check_file(dest.buf, "demo/tool.sh", "#!/bin/sh\necho hi\n", 0755);
+	check_file(dest.buf, "demo/sub/mod.py", "X = 1\n", 0644);
+	check_file(dest.buf, "demo/nothing.txt", "", 0644);
+	check_file(dest.buf, "demo-1.0.dist-info/WHEEL", WHEEL_TEXT, 0644);
+	strbuf_addstr(&dest, "/demo/empty");
+	ck_assert_int_eq(stat(dest.buf, &st), 0);
+	ck_assert(S_ISDIR(st.st_mode));
+	strbuf_reset(&dest);
+
+	/* nothing but the result next to it */
+	strbuf_addf(&dest, "%s/cache/unpacked-v1/ab", tmpdir);
+	names = list_dir(dest.buf);
+	ck_assert_str_eq(names, "abcd");
+	free(names);
+
+	/* a second unpack to the same place: the first copy stays */
+	strbuf_addstr(&dest, "/abcd");
+	ck_assert_msg(sync_wheel_unpack(whl, dest.buf, &err) == 0, "%s",
+		      err.msg);
+	strbuf_setlen(&dest, dest.len - 5);
+	names = list_dir(dest.buf);
+	ck_assert_str_eq(names, "abcd");
+	free(names);
+
+	strbuf_release(&dest);
+	free(whl);
+}
+END_TEST
+
+/* The wheel is refused with `code` and `msg`, and nothing is written. */
+static void refused(const char *whl, int code, const char *msg)
+{
+	struct cvl_error err = CVL_ERROR_INIT;
+	struct strbuf dest = STRBUF_INIT;
+	char *names;
+	int ret;
+
+	strbuf_addf(&dest, "%s/out/x", tmpdir);
+	ret = sync_wheel_unpack(whl, dest.buf, &err);
+	ck_assert_msg(ret == -code, "%s: got %d (%s), want %d", whl, ret,
+		      err.msg, -code);
+	ck_assert_str_eq(err.msg, msg);
+	strbuf_setlen(&dest, dest.len - 2);
+	if (access(dest.buf, F_OK) == 0) {
+		names = list_dir(dest.buf);
+		ck_assert_msg(!*names, "left behind: %s", names);
+		free(names);
+	}
+	strbuf_release(&dest);
+}
+
+/* demo 1.0 plus one member `m`, refused with `msg`. */
+static void refused_with(const struct member *m, size_t n, bool raw,
+			 int code, const char *msg)
+{
+	char *whl = build_wheel("demo-1.0-py3-none-any.whl", m, n, raw);
+
+	refused(whl, code, msg);
+	unlink(whl);
+	free(whl);
+}
+
+#define PFX "cannot unpack 'demo-1.0-py3-none-any.whl': "
+
+START_TEST(test_unpack_malicious_paths)
+{
+	static const struct member abs1[] = { { "/etc/evil", "x", 0, -1 } };
+	static const struct member abs2[] = { { "C:/evil", "x", 0, -1 } };
+	static const struct member dots1[] = { { "../evil", "x", 0, -1 } };
+	static const struct member dots2[] = {
+		{ "demo/../../evil", "x", 0, -1 } };
+	static const struct member dots3[] = { { "demo/..", NULL, 040755, -1 } };
+	/* libarchive reads '\\' as '/' */
+	static const struct member bslash[] = {
+		{ "demo\\..\\..\\evil", "x", 0, -1 } };
+	static const struct member ctl[] = { { "demo/a\nb", "x", 0, -1 } };
+
+	refused_with(abs1, 1, true, CVL_EINVAL,
+		     PFX "entry '/etc/evil' has an absolute path");
+	refused_with(abs2, 1, true, CVL_EINVAL,
+		     PFX "entry 'C:/evil' has an absolute path");
+	refused_with(dots1, 1, true, CVL_EINVAL,
+		     PFX "entry '../evil' has a '..' component");
+	refused_with(dots2, 1, false, CVL_EINVAL,
+		     PFX "entry 'demo/../../evil' has a '..' component");
+	refused_with(dots3, 1, true, CVL_EINVAL,
+		     PFX "entry 'demo/../' has a '..' component");
+	refused_with(bslash, 1, true, CVL_EINVAL,
+		     PFX "entry 'demo/../../evil' has a '..' component");
+	refused_with(ctl, 1, true, CVL_EINVAL,
+		     PFX "entry 'demo/a\nb' has a control character in its name");
+}
+END_TEST
+
+START_TEST(test_unpack_malicious_types)
+{
+	static const struct member link1[] = {
+		{ "demo/passwd", "/etc/passwd", 0120777, -1 } };
+	static const struct member link2[] = {
+		{ "demo/up", "../../..", 0120777, -1 } };
+	static const struct member chr[] = { { "demo/tty", "", 020644, -1 } };
+	static const struct member blk[] = { { "demo/sda", "", 060644, -1 } };
+	static const struct member fifo[] = { { "demo/fifo", "", 010644, -1 } };
+	static const struct member sock[] = { { "demo/sock", "", 0140644, -1 } };
+
+	refused_with(link1, 1, false, CVL_EINVAL,
+		     PFX "entry 'demo/passwd' is a symbolic link");
+	refused_with(link2, 1, true, CVL_EINVAL,
+		     PFX "entry 'demo/up' is a symbolic link");
+	refused_with(chr, 1, true, CVL_EINVAL,
+		     PFX "entry 'demo/tty' is a device, FIFO or socket");
+	refused_with(blk, 1, true, CVL_EINVAL,
+		     PFX "entry 'demo/sda' is a device, FIFO or socket");
+	refused_with(fifo, 1, true, CVL_EINVAL,
+		     PFX "entry 'demo/fifo' is a device, FIFO or socket");
+	refused_with(sock, 1, true, CVL_EINVAL,
+		     PFX "entry 'demo/sock' is a device, FIFO or socket");
+}
+END_TEST
+
+START_TEST(test_unpack_collisions)
+{
+	static const struct member dup[] = {
+		{ "demo/a.py", "1", 0, -1 }, { "demo/a.py", "2", 0, -1 } };
+	static const struct member dot[] = {
+		{ "demo/a.py", "1", 0, -1 }, { "./demo/a.py", "2", 0, -1 } };
+	static const struct member slashes[] = {
+		{ "demo/x/a.py", "1", 0, -1 }, { "demo//x/a.py", "2", 0, -1 } };
+	static const struct member cased[] = {
+		{ "demo/Readme.txt", "1", 0, -1 },
+		{ "demo/README.TXT", "2", 0, -1 } };
+	static const struct member filedir[] = {
+		{ "demo/x", "1", 0, -1 }, { "demo/x/a.py", "2", 0, -1 } };
+	static const struct member filedir2[] = {
+		{ "demo/X/", NULL, 040755, -1 }, { "demo/x", "2", 0, -1 } };
+
+	refused_with(dup, 2, true, CVL_EINVAL,
+		     PFX "two entries are named 'demo/a.py' (after case folding and normalization)");
+	refused_with(dot, 2, true, CVL_EINVAL,
+		     PFX "two entries are named 'demo/a.py' (after case folding and normalization)");
+	refused_with(slashes, 2, true, CVL_EINVAL,
+		     PFX "two entries are named 'demo/x/a.py' (after case folding and normalization)");
+	refused_with(cased, 2, false, CVL_EINVAL,
+		     PFX "two entries are named 'demo/readme.txt' (after case folding and normalization)");
+	refused_with(filedir, 2, true, CVL_EINVAL,
+		     PFX "entry 'demo/x' is both a file and a directory");
+	refused_with(filedir2, 2, true, CVL_EINVAL,
+		     PFX "entry 'demo/x' is both a file and a directory");
+}
+END_TEST
+
+/* A wheel of exactly these members (no RECORD added). */
+static char *raw_wheel(const struct member *m, size_t n)
+{
+	struct strbuf path = STRBUF_INIT;
+
+	strbuf_addf(&path, "%s/demo-1.0-py3-none-any.whl", tmpdir);
+	write_raw_zip(path.buf, m, n);
+	return strbuf_detach(&path, NULL);
+}
+
+static void refused_exact(const struct member *m, size_t n, int code,
+			  const char *msg)
+{
+	char *whl = raw_wheel(m, n);
+
+	refused(whl, code, msg);
+	unlink(whl);
+	free(whl);
+}
+
+START_TEST(test_unpack_metadata)
+{
+	static const struct member no_wheel[] = {
+		{ "demo/__init__.py", "", 0, -1 },
+		{ "demo-1.0.dist-info/RECORD", "demo/__init__.py,,\n", 0, -1 },
+	};
+	static const struct member no_record[] = {
+		{ "demo-1.0.dist-info/WHEEL", WHEEL_TEXT, 0, -1 },
+	};
+	static const struct member no_dist_info[] = {
+		{ "demo/__init__.py", "", 0, -1 },
+		{ "demo/WHEEL", WHEEL_TEXT, 0, -1 },
+	};
+	static const struct member two[] = {
+		{ "demo-1.0.dist-info/WHEEL", WHEEL_TEXT, 0, -1 },
+		{ "demo-1.0.dist-info/RECORD", "", 0, -1 },
+		{ "evil-1.0.dist-info/WHEEL", WHEEL_TEXT, 0, -1 },
+	};
+	static const struct member v2[] = {
+		{ "demo-1.0.dist-info/WHEEL", "Wheel-Version: 2.0\n", 0, -1 },
+		{ "demo-1.0.dist-info/RECORD", "", 0, -1 },
+	};
+	static const struct member nover[] = {
+		{ "demo-1.0.dist-info/WHEEL", "Root-Is-Purelib: true\n", 0, -1 },
+		{ "demo-1.0.dist-info/RECORD", "", 0, -1 },
+	};
+	static const struct member badrec[] = {
+		{ "demo-1.0.dist-info/WHEEL", WHEEL_TEXT, 0, -1 },
+		{ "demo-1.0.dist-info/RECORD", "a,,\n\"b,,\n", 0, -1 },
+	};
+	static const struct member md5[] = {
+		{ "demo/a.py", "", 0, -1 },
+		{ "demo-1.0.dist-info/WHEEL", WHEEL_TEXT, 0, -1 },
+		{ "demo-1.0.dist-info/RECORD", "demo/a.py,md5=1B2M2Y8AsgTpgAmY7PhCfg,0\n",
+		  0, -1 },
+	};
+	/* libarchive wants the declared size; three of them pass 8 GiB */
+	static const struct member bomb[] = {
+		{ "demo/a", "", 0, 0xfffffff0 },
+		{ "demo/b", "", 0, 0xfffffff0 },
+		{ "demo/c", "", 0, 0xfffffff0 },
+		{ "demo-1.0.dist-info/WHEEL", WHEEL_TEXT, 0, -1 },
+		{ "demo-1.0.dist-info/RECORD", "", 0, -1 },
+	};
+
+	refused_exact(no_wheel, 2, CVL_EINVAL,
+		      PFX "it has no 'demo-1.0.dist-info/WHEEL'");
+	refused_exact(no_record, 1, CVL_EINVAL,
+		      PFX "it has no 'demo-1.0.dist-info/RECORD'");
+	refused_exact(no_dist_info, 2, CVL_EINVAL,
+		      PFX "it has no .dist-info directory");
+	refused_exact(two, 3, CVL_EINVAL,
+		      PFX "it has 2 .dist-info directories ('demo-1.0.dist-info', 'evil-1.0.dist-info')");
+	refused_exact(v2, 2, CVL_EUNSUPPORTED,
+		      PFX "Wheel-Version 2 is not supported (cvlock reads 1.x)");
+	refused_exact(nover, 2, CVL_EINVAL,
+		      PFX "'demo-1.0.dist-info/WHEEL' has no Wheel-Version");
+	refused_exact(badrec, 2, CVL_EINVAL,
+		      PFX "'demo-1.0.dist-info/RECORD': RECORD line 2 has a quote that is never closed");
+	refused_exact(md5, 3, CVL_EINVAL,
+		      PFX "RECORD gives entry 'demo/a.py' a hash of an unsupported algorithm ('md5=1B2M2Y8AsgTpgAmY7PhCfg')");
+	refused_exact(bomb, 5, CVL_ETOOBIG,
+		      PFX "more than 8589934592 bytes uncompressed");
+}
+END_TEST
+
+START_TEST(test_unpack_record_mismatch)
+{
+	static const struct member hash[] = {
+		{ "demo/a.py", "print('evil')\n", 0, -1 },
+		{ "demo-1.0.dist-info/WHEEL", WHEEL_TEXT, 0, -1 },
+		{ "demo-1.0.dist-info/RECORD",
+		  "demo/a.py,sha256=47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU,14\n"
+		  "demo-1.0.dist-info/RECORD,,\n", 0, -1 },
+	};
+	static const struct member size[] = {
+		{ "demo/a.py", "print('evil')\n", 0, -1 },
+		{ "demo-1.0.dist-info/WHEEL", WHEEL_TEXT, 0, -1 },
+		{ "demo-1.0.dist-info/RECORD", "./demo/a.py,,13\n", 0, -1 },
+	};
+	/* a padded hash, a RECORD path spelled with "./": accepted */
+	static const struct member padded[] = {
+		{ "demo/a.py", "", 0, -1 },
+		{ "demo-1.0.dist-info/WHEEL", WHEEL_TEXT, 0, -1 },
+		{ "demo-1.0.dist-info/RECORD",
+		  "./demo/a.py,sha256=47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU=,0\n",
+		  0, -1 },
+	};
+	struct cvl_error err = CVL_ERROR_INIT;
+	struct strbuf dest = STRBUF_INIT;
+	char *whl;
+
+	refused_exact(hash, 3, CVL_EHASH,
+		      PFX "entry 'demo/a.py' does not match its RECORD hash "
+		      "(RECORD: sha256=47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU, "
+		      "file: sha256=YTVDUwG_AVK4EAohr9VHGODmZ1JL_jL5oXxnavFEsoo)");
+	refused_exact(size, 3, CVL_EHASH,
+		      PFX "entry 'demo/a.py' has 14 bytes, and RECORD says 13");
+	whl = raw_wheel(padded, 3);
+	strbuf_addf(&dest, "%s/ok", tmpdir);
+	ck_assert_msg(sync_wheel_unpack(whl, dest.buf, &err) == 0, "%s",
+		      err.msg);
+	strbuf_release(&dest);
+	free(whl);
+}
+END_TEST
+
+START_TEST(test_unpack_not_a_wheel)
+{
+	struct strbuf p = STRBUF_INIT, msg = STRBUF_INIT;
+	FILE *f;
+
+	strbuf_addf(&p, "%s/missing.whl", tmpdir);
+	strbuf_addstr(&msg,
+		      "cannot unpack 'missing.whl': No such file or directory");
+	refused(p.buf, CVL_ENOTFOUND, msg.buf);
+
+	/* not a zip */
+	strbuf_reset(&p);
+	strbuf_addf(&p, "%s/text.whl", tmpdir);
+	f = fopen(p.buf, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("this is not a zip file\n", f);
+	ck_assert_int_eq(fclose(f), 0);
+	refused(p.buf, CVL_EINVAL,
+		"cannot unpack 'text.whl': not a zip file: no end of central directory record");
+	strbuf_release(&p);
+	strbuf_release(&msg);
+}
+END_TEST
+
+/* ---- suite -------------------------------------------------------------- */
+
+Suite *suite_sync_wheel(void)
+{
+	Suite *s = suite_create("sync_wheel");
+	TCase *tc = tcase_create("unpack");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_unpack_ok);
+	tcase_add_test(tc, test_unpack_malicious_paths);
+	tcase_add_test(tc, test_unpack_malicious_types);
+	tcase_add_test(tc, test_unpack_collisions);
+	tcase_add_test(tc, test_unpack_metadata);
+	tcase_add_test(tc, test_unpack_record_mismatch);
+	tcase_add_test(tc, test_unpack_not_a_wheel);
+	suite_add_tcase(s, tc);
+	return s;
+}
