@@ -67,8 +67,8 @@ static const struct cvl_option own_options[] = {
 	  "ignore files uploaded after this time (2024-05-01 or 2024-05-01T12:00:00Z)" },
 	{ "upgrade", 'U', OPT_FLAG, OPT_UPGRADE, NULL,
 	  "ignore the versions of the existing lockfile" },
-	{ "upgrade-package", 'P', OPT_VALUE, OPT_UPGRADE_PACKAGE, "NAME",
-	  "ignore the existing lockfile's version of NAME (repeatable)" },
+	{ "upgrade-package", 'P', OPT_VALUE, OPT_UPGRADE_PACKAGE, "NAME[==VER]",
+	  "ignore the existing lockfile's version of NAME; with ==VER, require that version (repeatable)" },
 	{ "check", 0, OPT_FLAG, OPT_CHECK, NULL,
 	  "write nothing; exit 1 when the lockfile is missing or would change" },
 	{ "dry-run", 0, OPT_FLAG, OPT_DRY_RUN, NULL,
@@ -158,6 +158,34 @@ static void print_usage(const struct resolve_cmd *rc)
 			rc->options, rc->noptions);
 }
 
+/*
+ * --upgrade-package NAME or NAME==VERSION (any specifier: uv's
+ * "-P 'NAME>=2'" too): drops NAME's preference; the version, when given,
+ * is required in this resolution (a constraint, so NAME is not added
+ * when nothing needs it).  Markers, extras and URLs make no sense here.
+ */
+static int upgrade_package_option(struct resolve_cmd *rc, const char *value)
+{
+	struct pep_requirement req = PEP_REQUIREMENT_INIT;
+	struct cvl_error err = CVL_ERROR_INIT;
+	int r = 0;
+
+	if (pep_requirement_parse(&req, value, strlen(value), &err) < 0) {
+		cvl_errorf("invalid --upgrade-package '%s': %s", value, err.msg);
+		r = EXIT_USAGE;
+	} else if (req.url || req.marker || req.extras.nr) {
+		cvl_errorf("invalid --upgrade-package '%s': expected NAME or NAME==VERSION",
+			   value);
+		r = EXIT_USAGE;
+	}
+	if (r)
+		fprintf(stderr, "hint: e.g. --upgrade-package requests or --upgrade-package requests==2.32.3\n");
+	else
+		strvec_push(&rc->upgrade_packages, value);
+	pep_requirement_release(&req);
+	return r;
+}
+
 static int on_option(int id, const char *value, void *data)
 {
 	struct resolve_cmd *rc = data;
@@ -216,8 +244,7 @@ static int on_option(int id, const char *value, void *data)
 		rc->upgrade = true;
 		return 0;
 	case OPT_UPGRADE_PACKAGE:
-		strvec_push(&rc->upgrade_packages, value);
-		return 0;
+		return upgrade_package_option(rc, value);
 	case OPT_CHECK:
 		rc->check = true;
 		return 0;
@@ -937,13 +964,19 @@ static int fill_options(struct resolve_cmd *rc, const struct pep_inputs *in,
 					       old->packages[i].version);
 	opts->upgrade_all = rc->upgrade;
 	for (i = 0; i < rc->upgrade_packages.nr; i++) {
-		/* NAME or NAME==VERSION: the version is not pinned here */
+		/* NAME or NAME==VERSION (checked by upgrade_package_option) */
 		const char *s = rc->upgrade_packages.v[i];
-		const char *eq = strstr(s, "==");
-		char *name = eq ? xmemdup0(s, (size_t)(eq - s)) : xstrdup(s);
+		struct pep_requirement req = PEP_REQUIREMENT_INIT;
 
-		res_options_add_upgrade(opts, name);
-		free(name);
+		r = pep_requirement_parse(&req, s, strlen(s), err);
+		if (!r) {
+			res_options_add_upgrade(opts, req.name);
+			if (req.spec.nr)
+				r = res_options_add_constraint(opts, s, err);
+		}
+		pep_requirement_release(&req);
+		if (r < 0)
+			return r;
 	}
 	return 0;
 }
