@@ -185,6 +185,7 @@ int cmd_cache(int argc, char **argv, struct cvl_ctx *ctx);
 int cmd_index(int argc, char **argv, struct cvl_ctx *ctx);
 int cmd_lock(int argc, char **argv, struct cvl_ctx *ctx);
 int cmd_resolve(int argc, char **argv, struct cvl_ctx *ctx);
+int cmd_diff(int argc, char **argv, struct cvl_ctx *ctx);
 int cmd_sync(int argc, char **argv, struct cvl_ctx *ctx);
 int cmd_merge_driver(int argc, char **argv, struct cvl_ctx *ctx);
 

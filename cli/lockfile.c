@@ -13,8 +13,7 @@
 int cvl_load_lockfile(struct cvl_ctx *ctx, const char *path,
 		      const char *display, struct lock_file *lf)
 {
-	struct strbuf text = STRBUF_INIT, out = STRBUF_INIT;
-	struct lock_diags d = LOCK_DIAGS_INIT;
+	struct strbuf text = STRBUF_INIT;
 	struct cvl_error err = CVL_ERROR_INIT;
 	int r;
 
@@ -30,7 +29,20 @@ int cvl_load_lockfile(struct cvl_ctx *ctx, const char *path,
 		strbuf_release(&text);
 		return cvl_exit_status(r);
 	}
-	r = lock_read(lf, text.buf, text.len, &d, &err);
+	r = cvl_parse_lockfile(ctx, text.buf, text.len, display, lf);
+	strbuf_release(&text);
+	return r;
+}
+
+int cvl_parse_lockfile(struct cvl_ctx *ctx, const char *buf, size_t len,
+		       const char *display, struct lock_file *lf)
+{
+	struct strbuf out = STRBUF_INIT;
+	struct lock_diags d = LOCK_DIAGS_INIT;
+	struct cvl_error err = CVL_ERROR_INIT;
+	int r;
+
+	r = lock_read(lf, buf, len, &d, &err);
 	if (r < 0) {
 		cvl_errorf("lockfile '%s' is not valid: %zu error%s", display,
 			   d.nerrors, d.nerrors == 1 ? "" : "s");
@@ -45,7 +57,6 @@ int cvl_load_lockfile(struct cvl_ctx *ctx, const char *path,
 		fputs(out.buf, stderr);
 	}
 	lock_diags_release(&d);
-	strbuf_release(&text);
 	strbuf_release(&out);
 	return r < 0 ? EXIT_USAGE : r;
 }

@@ -19,5 +19,8 @@
  */
 int cvl_load_lockfile(struct cvl_ctx *ctx, const char *path,
 		      const char *display, struct lock_file *lf);
+/* The same for `len` bytes at `buf` (e.g. a file at a git revision). */
+int cvl_parse_lockfile(struct cvl_ctx *ctx, const char *buf, size_t len,
+		       const char *display, struct lock_file *lf);
 
 #endif

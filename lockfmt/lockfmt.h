@@ -366,7 +366,7 @@ typedef int (*lock_graph_path_fn)(const size_t *path, size_t len, void *data);
 int lock_graph_paths(const struct lock_graph *g, size_t i, size_t limit,
 		     lock_graph_path_fn fn, void *data);
 
-/* ---- differences between two lockfiles (lockfmt/diff.c) -----------------
+/* ---- differences between two lockfiles (lockfmt/diff.c, diff_format.c) --
  *
  * What a reviewer of a lockfile change must see: each package added,
  * removed, upgraded, downgraded or changed at the same version, how far
@@ -475,8 +475,13 @@ struct lock_diff {
 				  * lockfile's own */
 	size_t nrisks, alloc_risks;
 	size_t nadded, nremoved, nupgraded, ndowngraded, nchanged, nunchanged;
-	/* The project's requirements ([tool.cvlock] requirements). */
+	/*
+	 * The project's requirements ([tool.cvlock] requirements), sorted:
+	 * added, removed, and changed (one old and one new requirement of
+	 * the same name and marker: changed_old[k] became changed_new[k]).
+	 */
 	struct strvec requirements_added, requirements_removed;
+	struct strvec requirements_changed_old, requirements_changed_new;
 };
 
 /*
@@ -509,30 +514,40 @@ struct lock_diff_style {
 };
 
 /*
- * text (a worked example; columns aligned, "via" last):
+ * text (a worked example; columns aligned, "via" last; the kind words
+ * coloured when asked):
  *
- *     --- old.toml
- *     +++ new.toml
- *     requirements: +beta>=1.1
- *     requirements: -eps
- *       upgraded  beta   1.0 -> 2.0  major   via alpha, beta>=1.1
- *       added     delta  1.0                 via alpha[fast]
- *       removed   eps    1.0                 via eps
- *       changed   gamma  2.0         hashes  via gamma<2.1
+ *     --- HEAD:pylock.toml
+ *     +++ pylock.toml
+ *     requirements:
+ *       changed     alpha<1.1 -> alpha
+ *       removed     eps
+ *       added       zeta
+ *     packages:
+ *       upgraded    alpha  1.0 -> 1.1      minor        via alpha
+ *       changed     delta  1.0             hashes       via delta
+ *       removed     eps    1.0                          via eps
+ *       added       gamma  1.0                          via alpha
+ *       downgraded  kappa  1.2.3 -> 1.2.2  patch        via kappa!=1.2.3
+ *       upgraded    omega  1.0rc1 -> 1.0   pre-release  via omega>=1.0rc1
+ *       added       zeta   1.0                          via zeta
  *     risks:
- *       gamma 2.0: the hash of 'gamma-2.0-py3-none-any.whl' changed but the version did not
- *     1 added, 1 removed, 1 upgraded, 0 downgraded, 1 changed, 2 unchanged; 1 risk
+ *       alpha 1.1: requires-python changed from none to '>=3.8'
+ *       delta 1.0: the sha256 of 'delta-1.0-py3-none-any.whl' changed but the version did not
+ *       zeta 1.0: only an sdist ('zeta-1.0.tar.gz'): installing it builds it from source
+ *     3 added, 1 removed, 2 upgraded, 1 downgraded, 1 changed, 2 unchanged; 3 risks
  *
- * or "no changes" when empty (after the two header lines).
+ * A package with a marker is shown as "name; marker".  Without any
+ * change, "no changes" follows the two header lines.
  */
 void lock_diff_format_text(const struct lock_diff *d,
 			   const struct lock_diff_style *st,
 			   struct strbuf *out);
 /*
- * markdown: a summary line, a table "| Package | Old | New | Change |
- * Via |" (via as code spans), then "**Risks**" and one bullet per risk;
- * "|" and other Markdown in values escaped.  Ready for a pull-request
- * comment.
+ * markdown: a summary line, "**Requirements**" and a bullet per
+ * requirement change, a table "| Package | Old | New | Change | Via |"
+ * (via as code spans), then "**Risks**" and a bullet per risk; "|" and
+ * other Markdown in values escaped.  Ready for a pull-request comment.
  */
 void lock_diff_format_markdown(const struct lock_diff *d,
 			       const struct lock_diff_style *st,
@@ -543,7 +558,8 @@ void lock_diff_format_markdown(const struct lock_diff *d,
  *   old, new                 the labels
  *   summary                  {added, removed, upgraded, downgraded,
  *                            changed, unchanged, risks}: counts
- *   requirements             {added: [...], removed: [...]}
+ *   requirements             {added: [...], removed: [...],
+ *                            changed: [{old, new}]}
  *   packages                 [{name, change, old_version, new_version,
  *                            old_marker, new_marker, jump (null or
  *                            "major"...), details (["marker", "source",
