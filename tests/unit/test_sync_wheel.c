@@ -20,6 +20,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <archive.h>
@@ -624,6 +625,549 @@ START_TEST(test_unpack_not_a_wheel)
 }
 END_TEST
 
+/* ---- install ------------------------------------------------------------ */
+
+static bool have_python(void)
+{
+	return access(SYSTEM_PYTHON, X_OK) == 0;
+}
+
+/* Run a shell command; its stdout (and exit status in *status). */
+static char *run(const char *cmd, int *status)
+{
+	struct strbuf out = STRBUF_INIT;
+	char buf[4096];
+	size_t n;
+	FILE *p = popen(cmd, "r");
+	int st;
+
+	ck_assert_ptr_nonnull(p);
+	while ((n = fread(buf, 1, sizeof(buf), p)) > 0)
+		strbuf_add(&out, buf, n);
+	st = pclose(p);
+	*status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	return strbuf_detach(&out, NULL);
+}
+
+static char *run_ok(const char *cmd)
+{
+	int status;
+	char *out = run(cmd, &status);
+
+	ck_assert_msg(status == 0, "'%s' exited with %d: %s", cmd, status,
+		      out);
+	return out;
+}
+
+/*
+ * A venv made by `python3 -m venv --without-pip` at tmpdir/venv, with
+ * struct sync_venv filled from its own sysconfig.
+ */
+static void make_venv(struct sync_venv *v)
+{
+	struct strbuf cmd = STRBUF_INIT, sb = STRBUF_INIT;
+	char *out, *line, *next;
+	int i;
+
+	memset(v, 0, sizeof(*v));
+	strbuf_addf(&sb, "%s/venv", tmpdir);
+	v->dir = strbuf_detach(&sb, NULL);
+	strbuf_addf(&cmd, "%s -m venv --without-pip %s", SYSTEM_PYTHON,
+		    v->dir);
+	free(run_ok(cmd.buf));
+	strbuf_addf(&sb, "%s/bin/python", v->dir);
+	v->python = strbuf_detach(&sb, NULL);
+	strbuf_reset(&cmd);
+	strbuf_addf(&cmd,
+		    "%s -I -c \"import sysconfig, sys; p = sysconfig.get_paths(); "
+		    "print(p['purelib']); print(p['platlib']); print(p['scripts']); "
+		    "print(p['data']); print(sys.prefix + '/include/site/python%%d.%%d' %% sys.version_info[:2])\"",
+		    v->python);
+	out = run_ok(cmd.buf);
+	line = out;
+	for (i = 0; i < SYNC_NPATHS; i++) {
+		next = strchr(line, '\n');
+		ck_assert_ptr_nonnull(next);
+		*next = '\0';
+		v->paths[i] = xstrdup(line);
+		line = next + 1;
+	}
+	free(out);
+	strbuf_release(&cmd);
+}
+
+static void release_venv(struct sync_venv *v)
+{
+	int i;
+
+	free(v->dir);
+	free(v->python);
+	for (i = 0; i < SYNC_NPATHS; i++)
+		free(v->paths[i]);
+	free(v->home);
+}
+
+static const char DEMO_INIT[] =
+	"VALUE = 42\n"
+	"def main():\n"
+	"    print('demo main', VALUE)\n"
+	"    return 0\n";
+static const char DEMO_SCRIPT[] =
+	"#!python -u\n"
+	"import demo\n"
+	"print('script', demo.VALUE)\n";
+static const char ENTRY_POINTS[] =
+	"[console_scripts]\n"
+	"demo = demo:main\n"
+	"demo-nested = demo.cli:App.run [extra]\n"
+	"\n"
+	"[gui_scripts]\n"
+	"demo-gui = demo.cli:gui\n"
+	"[demo.plugins]\n"
+	"not-a-script = os:system\n";
+
+/* demo 1.0 with every kind of file; unpacked into the cache. */
+static char *unpacked_demo(const char *entry_points, bool purelib)
+{
+	const struct member m[] = {
+		{ "demo/__init__.py", DEMO_INIT, 0, -1 },
+		{ "demo/cli.py",
+		  "class App:\n"
+		  "    @staticmethod\n"
+		  "    def run():\n"
+		  "        print('nested')\n"
+		  "def gui():\n"
+		  "    return 3\n", 0, -1 },
+		{ "demo-1.0.data/scripts/demo-script", DEMO_SCRIPT, 0100755,
+		  -1 },
+		{ "demo-1.0.data/scripts/plain.sh", "#!/bin/sh\necho plain\n",
+		  0100644, -1 },
+		{ "demo-1.0.data/purelib/demo_pure.py", "PURE = 1\n", 0, -1 },
+		{ "demo-1.0.data/platlib/demo_plat.py", "PLAT = 2\n", 0, -1 },
+		{ "demo-1.0.data/headers/demo.h", "int demo;\n", 0, -1 },
+		{ "demo-1.0.data/data/share/demo/readme.txt", "hello\n", 0, -1 },
+		{ "demo-1.0.dist-info/METADATA",
+		  "Metadata-Version: 2.1\nName: demo\nVersion: 1.0\n", 0, -1 },
+		{ "demo-1.0.dist-info/WHEEL",
+		  purelib ? WHEEL_TEXT
+			  : "Wheel-Version: 1.0\nRoot-Is-Purelib: false\n"
+			    "Tag: cp311-cp311-linux_x86_64\n", 0, -1 },
+		{ "demo-1.0.dist-info/entry_points.txt", entry_points, 0, -1 },
+		{ "demo-1.0.dist-info/licenses/LICENSE", "MIT\n", 0, -1 },
+		{ "demo-1.0.dist-info/INSTALLER", "pip\n", 0, -1 },
+	};
+	struct member all[ARRAY_SIZE(m) + 1];
+	struct strbuf whl = STRBUF_INIT, dest = STRBUF_INIT;
+	struct cvl_error err = CVL_ERROR_INIT;
+	char *record;
+	size_t n = ARRAY_SIZE(m);
+
+	memcpy(all, m, sizeof(m));
+	if (!entry_points)
+		all[10] = all[--n];
+	record = make_record(all, n, "demo-1.0.dist-info/RECORD");
+	all[n].name = "demo-1.0.dist-info/RECORD";
+	all[n].data = record;
+	all[n].mode = 0;
+	all[n].size = -1;
+	strbuf_addf(&whl, "%s/demo-1.0-py3-none-any.whl", tmpdir);
+	write_zip(whl.buf, all, n + 1);
+	free(record);
+	strbuf_addf(&dest, "%s/cache/unpacked-v1/de/demo%s", tmpdir,
+		    purelib ? "" : "-plat");
+	ck_assert_msg(sync_wheel_unpack(whl.buf, dest.buf, &err) == 0, "%s",
+		      err.msg);
+	strbuf_release(&whl);
+	return strbuf_detach(&dest, NULL);
+}
+
+/*
+ * Check the RECORD with the environment's own python (csv, hashlib):
+ * every listed file exists with that size and hash, RECORD itself is
+ * listed without one, and every file under the given directories is
+ * listed (but the venv's own python links and activation scripts).
+ * Prints the number of entries.
+ */
+static const char CHECK_RECORD_PY[] =
+	"import base64, csv, hashlib, os, sys\n"
+	"sp, di = sys.argv[1], sys.argv[2]\n"
+	"rows = list(csv.reader(open(os.path.join(sp, di, 'RECORD'), newline='')))\n"
+	"listed = set()\n"
+	"for path, h, size in rows:\n"
+	"    full = os.path.normpath(os.path.join(sp, path))\n"
+	"    listed.add(full)\n"
+	"    if path == di + '/RECORD':\n"
+	"        assert h == '' and size == '', (path, h, size)\n"
+	"        continue\n"
+	"    data = open(full, 'rb').read()\n"
+	"    d = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b'=').decode()\n"
+	"    assert h == 'sha256=' + d, (path, h, d)\n"
+	"    assert int(size) == len(data), (path, size)\n"
+	"for top in sys.argv[3:]:\n"
+	"    for dp, dn, fn in os.walk(top):\n"
+	"        for f in fn:\n"
+	"            full = os.path.normpath(os.path.join(dp, f))\n"
+	"            if '__pycache__' in full or os.path.islink(full) or \\\n"
+	"                    f.lower().startswith('activate'):\n"
+	"                continue  # the venv's own\n"
+	"            assert full in listed, full\n"
+	"print(len(rows))\n";
+
+static char *check_record(const struct sync_venv *v, const char *sp,
+			  const char *extra_dirs)
+{
+	struct strbuf path = STRBUF_INIT, cmd = STRBUF_INIT;
+	FILE *f;
+	char *out;
+
+	strbuf_addf(&path, "%s/check_record.py", tmpdir);
+	f = fopen(path.buf, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(CHECK_RECORD_PY, f);
+	ck_assert_int_eq(fclose(f), 0);
+	strbuf_addf(&cmd, "%s -I %s %s demo-1.0.dist-info %s 2>&1", v->python,
+		    path.buf, sp, extra_dirs);
+	out = run_ok(cmd.buf);
+	strbuf_release(&path);
+	strbuf_release(&cmd);
+	return out;
+}
+
+/* No temporary file or directory anywhere in the environment. */
+static void check_no_leftovers(const char *dir)
+{
+	struct strbuf cmd = STRBUF_INIT;
+	char *out;
+
+	strbuf_addf(&cmd, "find %s -name '*cvlock-tmp*' -o -name '.cvlock-rm*'",
+		    dir);
+	out = run_ok(cmd.buf);
+	ck_assert_msg(!*out, "left behind: %s", out);
+	free(out);
+	strbuf_release(&cmd);
+}
+
+static void install_ok(const struct sync_venv *v, const char *unpacked,
+		       enum sync_link_mode mode, const char *direct_url)
+{
+	struct sync_install_opts opts = { mode, NULL, direct_url };
+	struct cvl_error err = CVL_ERROR_INIT;
+
+	ck_assert_msg(sync_wheel_install(v, unpacked, "demo", "1.0", &opts,
+					 &err) == 0, "%s", err.msg);
+}
+
+START_TEST(test_install)
+{
+	struct sync_venv v;
+	struct strbuf cmd = STRBUF_INIT, p = STRBUF_INIT;
+	char *unpacked, *out;
+	struct stat st;
+
+	if (!have_python())
+		return;
+	make_venv(&v);
+	unpacked = unpacked_demo(ENTRY_POINTS, true);
+	install_ok(&v, unpacked, SYNC_LINK_AUTO,
+		   "{\"url\": \"https://example.org/demo-1.0-py3-none-any.whl\"}");
+
+	/* the modules import, with the environment's python */
+	strbuf_addf(&cmd,
+		    "%s -c \"import demo, demo_pure, demo_plat, importlib.metadata as m; "
+		    "print(demo.VALUE, demo_pure.PURE, demo_plat.PLAT, m.version('demo'), "
+		    "len(m.files('demo')), m.distribution('demo').read_text('INSTALLER'))\"",
+		    v.python);
+	out = run_ok(cmd.buf);
+	ck_assert_str_eq(out, "42 1 2 1.0 18 cvlock\n\n");
+	free(out);
+
+	/* console scripts, a nested attribute, a gui script, .data scripts */
+	strbuf_reset(&cmd);
+	strbuf_addf(&cmd, "%s/bin/demo", v.dir);
+	out = run_ok(cmd.buf);
+	ck_assert_str_eq(out, "demo main 42\n");
+	free(out);
+	strbuf_reset(&cmd);
+	strbuf_addf(&cmd, "%s/bin/demo-nested", v.dir);
+	out = run_ok(cmd.buf);
+	ck_assert_str_eq(out, "nested\n");
+	free(out);
+	strbuf_reset(&cmd);
+	strbuf_addf(&cmd, "%s/bin/demo-gui", v.dir);
+	{
+		int status;
+
+		out = run(cmd.buf, &status);
+		ck_assert_int_eq(status, 3);
+		free(out);
+	}
+	strbuf_reset(&cmd);
+	strbuf_addf(&cmd, "%s/bin/demo-script", v.dir);
+	out = run_ok(cmd.buf);
+	ck_assert_str_eq(out, "script 42\n");
+	free(out);
+	strbuf_reset(&cmd);
+	strbuf_addf(&cmd, "%s/bin/plain.sh", v.dir);
+	out = run_ok(cmd.buf);
+	ck_assert_str_eq(out, "plain\n");
+	free(out);
+	strbuf_reset(&cmd);
+	strbuf_addf(&cmd, "%s/bin/not-a-script", v.dir);
+	ck_assert_int_ne(access(cmd.buf, F_OK), 0);
+
+	/* the shebang, pip's launcher, modes */
+	strbuf_reset(&p);
+	strbuf_addf(&p, "%s/bin/demo-script", v.dir);
+	out = read_file(p.buf);
+	strbuf_reset(&cmd);
+	strbuf_addf(&cmd, "#!%s\nimport demo\nprint('script', demo.VALUE)\n",
+		    v.python);
+	ck_assert_str_eq(out, cmd.buf);
+	free(out);
+	ck_assert_int_eq(stat(p.buf, &st), 0);
+	ck_assert_uint_eq(st.st_mode & 0777, 0755);
+	strbuf_reset(&p);
+	strbuf_addf(&p, "%s/bin/demo", v.dir);
+	out = read_file(p.buf);
+	strbuf_reset(&cmd);
+	strbuf_addf(&cmd,
+		    "#!%s\n"
+		    "# -*- coding: utf-8 -*-\n"
+		    "import re\n"
+		    "import sys\n"
+		    "from demo import main\n"
+		    "if __name__ == '__main__':\n"
+		    "    sys.argv[0] = re.sub(r'(-script\\.pyw|\\.exe)?$', '', sys.argv[0])\n"
+		    "    sys.exit(main())\n",
+		    v.python);
+	ck_assert_str_eq(out, cmd.buf);
+	free(out);
+	ck_assert_int_eq(stat(p.buf, &st), 0);
+	ck_assert_uint_eq(st.st_mode & 0777, 0755);
+	strbuf_reset(&p);
+	strbuf_addf(&p, "%s/demo/__init__.py", v.paths[SYNC_PATH_PURELIB]);
+	ck_assert_int_eq(stat(p.buf, &st), 0);
+	ck_assert_uint_eq(st.st_mode & 0777, 0644);
+
+	/* headers and data */
+	check_file(v.dir, "include/site/python3.11/demo/demo.h", "int demo;\n",
+		   0644);
+	check_file(v.dir, "share/demo/readme.txt", "hello\n", 0644);
+
+	/* the dist-info: INSTALLER and direct_url.json ours, RECORD whole */
+	strbuf_reset(&p);
+	strbuf_addf(&p, "%s/demo-1.0.dist-info", v.paths[SYNC_PATH_PURELIB]);
+	check_file(p.buf, "INSTALLER", "cvlock\n", 0644);
+	check_file(p.buf, "direct_url.json",
+		   "{\"url\": \"https://example.org/demo-1.0-py3-none-any.whl\"}",
+		   0644);
+	check_file(p.buf, "licenses/LICENSE", "MIT\n", 0644);
+	strbuf_reset(&cmd);
+	strbuf_addf(&cmd, "%s/bin %s/include %s/share", v.dir, v.dir, v.dir);
+	out = check_record(&v, v.paths[SYNC_PATH_PURELIB], cmd.buf);
+	ck_assert_str_eq(out, "18\n");
+	free(out);
+	check_no_leftovers(v.dir);
+
+	/* installing again over it (a reinstall): the same result */
+	install_ok(&v, unpacked, SYNC_LINK_COPY, NULL);
+	strbuf_reset(&p);
+	strbuf_addf(&p, "%s/demo-1.0.dist-info/direct_url.json",
+		    v.paths[SYNC_PATH_PURELIB]);
+	ck_assert_int_ne(access(p.buf, F_OK), 0);
+	strbuf_reset(&cmd);
+	strbuf_addf(&cmd, "%s/bin %s/include %s/share", v.dir, v.dir, v.dir);
+	out = check_record(&v, v.paths[SYNC_PATH_PURELIB], cmd.buf);
+	ck_assert_str_eq(out, "17\n");
+	free(out);
+	check_no_leftovers(v.dir);
+
+	free(unpacked);
+	release_venv(&v);
+	strbuf_release(&cmd);
+	strbuf_release(&p);
+}
+END_TEST
+
+static ino_t inode_of(const char *path)
+{
+	struct stat st;
+
+	ck_assert_msg(stat(path, &st) == 0, "missing %s", path);
+	return st.st_ino;
+}
+
+START_TEST(test_install_link_modes)
+{
+	static const enum sync_link_mode modes[] = {
+		SYNC_LINK_HARDLINK, SYNC_LINK_COPY, SYNC_LINK_CLONE,
+		SYNC_LINK_AUTO,
+	};
+	struct sync_venv v;
+	struct strbuf inst = STRBUF_INIT, cache = STRBUF_INIT;
+	struct strbuf script = STRBUF_INIT;
+	char *unpacked, *got;
+	size_t i;
+	enum sync_link_mode m;
+
+	ck_assert(sync_link_mode_parse("clone", &m) && m == SYNC_LINK_CLONE);
+	ck_assert(sync_link_mode_parse("hardlink", &m) &&
+		  m == SYNC_LINK_HARDLINK);
+	ck_assert(sync_link_mode_parse("copy", &m) && m == SYNC_LINK_COPY);
+	ck_assert(sync_link_mode_parse("auto", &m) && m == SYNC_LINK_AUTO);
+	ck_assert(!sync_link_mode_parse("symlink", &m));
+	ck_assert_str_eq(sync_link_mode_name(SYNC_LINK_HARDLINK), "hardlink");
+	if (!have_python())
+		return;
+	make_venv(&v);
+	unpacked = unpacked_demo(NULL, true);
+	strbuf_addf(&inst, "%s/demo/__init__.py", v.paths[SYNC_PATH_PURELIB]);
+	strbuf_addf(&cache, "%s/demo/__init__.py", unpacked);
+	strbuf_addf(&script, "%s/bin/demo-script", v.dir);
+	for (i = 0; i < ARRAY_SIZE(modes); i++) {
+		install_ok(&v, unpacked, modes[i], NULL);
+		got = read_file(inst.buf);
+		ck_assert_str_eq(got, DEMO_INIT);
+		free(got);
+		if (modes[i] == SYNC_LINK_HARDLINK)
+			ck_assert(inode_of(inst.buf) == inode_of(cache.buf));
+		if (modes[i] == SYNC_LINK_COPY || modes[i] == SYNC_LINK_CLONE)
+			ck_assert(inode_of(inst.buf) != inode_of(cache.buf));
+		/* a rewritten script is never a link to the cache */
+		got = read_file(script.buf);
+		ck_assert(!strncmp(got, "#!/", 3));
+		free(got);
+		check_no_leftovers(v.dir);
+	}
+	/* the cache is untouched by the rewrite of the shebang */
+	strbuf_reset(&cache);
+	strbuf_addf(&cache, "%s/demo-1.0.data/scripts/demo-script", unpacked);
+	got = read_file(cache.buf);
+	ck_assert_str_eq(got, DEMO_SCRIPT);
+	free(got);
+	free(unpacked);
+	release_venv(&v);
+	strbuf_release(&inst);
+	strbuf_release(&cache);
+	strbuf_release(&script);
+}
+END_TEST
+
+/* Root-Is-Purelib: false into a platlib of its own: RECORD's "../" paths. */
+START_TEST(test_install_platlib_root)
+{
+	struct sync_venv v;
+	struct strbuf plat = STRBUF_INIT, cmd = STRBUF_INIT;
+	char *unpacked, *out;
+
+	if (!have_python())
+		return;
+	make_venv(&v);
+	unpacked = unpacked_demo(NULL, false);
+	strbuf_addf(&plat, "%s/lib/plat/site-packages", v.dir);
+	free(v.paths[SYNC_PATH_PLATLIB]);
+	v.paths[SYNC_PATH_PLATLIB] = strbuf_detach(&plat, NULL);
+	install_ok(&v, unpacked, SYNC_LINK_AUTO, NULL);
+	strbuf_addf(&plat, "%s/demo-1.0.dist-info", v.paths[SYNC_PATH_PLATLIB]);
+	ck_assert_int_eq(access(plat.buf, F_OK), 0);
+	check_file(v.paths[SYNC_PATH_PLATLIB], "demo/__init__.py", DEMO_INIT,
+		   0644);
+	check_file(v.paths[SYNC_PATH_PLATLIB], "demo_plat.py", "PLAT = 2\n",
+		   0644);
+	check_file(v.paths[SYNC_PATH_PURELIB], "demo_pure.py", "PURE = 1\n",
+		   0644);
+	strbuf_addf(&cmd, "%s %s/bin", v.paths[SYNC_PATH_PURELIB], v.dir);
+	out = check_record(&v, v.paths[SYNC_PATH_PLATLIB], cmd.buf);
+	ck_assert_str_eq(out, "13\n");
+	free(out);
+	/* and the RECORD spells them relative to platlib */
+	strbuf_reset(&plat);
+	strbuf_addf(&plat, "%s/demo-1.0.dist-info/RECORD",
+		    v.paths[SYNC_PATH_PLATLIB]);
+	out = read_file(plat.buf);
+	ck_assert_msg(strstr(out, "\n../../python3.11/site-packages/demo_pure.py,sha256=") != NULL,
+		      "%s", out);
+	ck_assert_msg(!strncmp(out, "../../../bin/demo-script,sha256=", 32),
+		      "%s", out);
+	free(out);
+	free(unpacked);
+	release_venv(&v);
+	strbuf_release(&plat);
+	strbuf_release(&cmd);
+}
+END_TEST
+
+/* Nothing but what was there, after a failed install. */
+static void install_fails(const struct sync_venv *v, const char *unpacked,
+			  const char *name, int code, const char *msg)
+{
+	struct sync_install_opts opts = { SYNC_LINK_AUTO, NULL, NULL };
+	struct cvl_error err = CVL_ERROR_INIT;
+	struct strbuf p = STRBUF_INIT;
+
+	ck_assert_int_eq(sync_wheel_install(v, unpacked, name, "1.0", &opts,
+					    &err), -code);
+	ck_assert_str_eq(err.msg, msg);
+	strbuf_addf(&p, "%s/demo/__init__.py", v->paths[SYNC_PATH_PURELIB]);
+	ck_assert_int_ne(access(p.buf, F_OK), 0);
+	strbuf_reset(&p);
+	strbuf_addf(&p, "%s/demo-1.0.dist-info", v->paths[SYNC_PATH_PURELIB]);
+	ck_assert_int_ne(access(p.buf, F_OK), 0);
+	check_no_leftovers(v->dir);
+	strbuf_release(&p);
+}
+
+START_TEST(test_install_failures)
+{
+	static const char *const bad_eps[] = {
+		"[console_scripts]\nevil = os:system('rm -rf /')\n",
+		"[console_scripts]\nevil = os\n",
+		"[console_scripts]\n../evil = demo:main\n",
+		"[gui_scripts]\nevil = demo:main;import os\n",
+		"[console_scripts]\nevil\n",
+	};
+	struct sync_venv v;
+	struct strbuf msg = STRBUF_INIT, p = STRBUF_INIT;
+	char *unpacked;
+	size_t i;
+
+	if (!have_python())
+		return;
+	make_venv(&v);
+	for (i = 0; i < ARRAY_SIZE(bad_eps); i++) {
+		const char *line = strchr(bad_eps[i], '\n') + 1;
+
+		unpacked = unpacked_demo(bad_eps[i], true);
+		strbuf_reset(&msg);
+		strbuf_addf(&msg,
+			    "'demo-1.0.dist-info/entry_points.txt' line 2 is not 'name = module:function': '%.*s'",
+			    (int)(strlen(line) - 1), line);
+		install_fails(&v, unpacked, "demo", CVL_EINVAL, msg.buf);
+		unit_rm_rf(unpacked);
+		free(unpacked);
+	}
+
+	unpacked = unpacked_demo(NULL, true);
+	install_fails(&v, unpacked, "other", CVL_EINVAL,
+		      "the wheel of 'other' holds 'demo-1.0.dist-info', the metadata of another project");
+
+	/* a directory in the way of a later file: the placed ones go */
+	strbuf_addf(&p, "%s/bin/demo-script", v.dir);
+	ck_assert_int_eq(mkdir(p.buf, 0755), 0);
+	strbuf_reset(&msg);
+	strbuf_addf(&msg, "cannot install '%s': a directory is in the way",
+		    p.buf);
+	install_fails(&v, unpacked, "Demo", CVL_EIO, msg.buf);
+	ck_assert_int_eq(rmdir(p.buf), 0);
+	install_ok(&v, unpacked, SYNC_LINK_AUTO, NULL);
+
+	free(unpacked);
+	release_venv(&v);
+	strbuf_release(&msg);
+	strbuf_release(&p);
+}
+END_TEST
+
 /* ---- suite -------------------------------------------------------------- */
 
 Suite *suite_sync_wheel(void)
@@ -640,6 +1184,15 @@ Suite *suite_sync_wheel(void)
 	tcase_add_test(tc, test_unpack_metadata);
 	tcase_add_test(tc, test_unpack_record_mismatch);
 	tcase_add_test(tc, test_unpack_not_a_wheel);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("install");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_install);
+	tcase_add_test(tc, test_install_link_modes);
+	tcase_add_test(tc, test_install_platlib_root);
+	tcase_add_test(tc, test_install_failures);
 	suite_add_tcase(s, tc);
 	return s;
 }
