@@ -7,6 +7,10 @@ tomllib, and python3-matplotlib for the chart).
   pins TOOL RUNDIR                  print "count" of the locked packages and
                                     write RUNDIR/pins.txt (name==version,
                                     sorted); -1 when there is no result file
+  classify TOOL RUNDIR EXIT COUNT   print resolved, no-solution, timeout or
+                                    failed for one run
+  reclassify OUT                    recompute the outcome and reason columns of
+                                    OUT/runs.csv from the stored run dirs
   summarize OUT                     OUT/runs.csv -> OUT/summary.csv (medians)
   table OUT                         print the markdown table of OUT/summary.csv
   chart OUT PNG                     draw the bar chart of OUT/summary.csv
@@ -14,8 +18,8 @@ tomllib, and python3-matplotlib for the chart).
                                     "<!-- resolve-table begin/end -->" in
                                     README with the table
 
-runs.csv columns: set,tool,mode,run,wall_s,rss_kb,exit,outcome,packages,
-reason,load1.  outcome is resolved, no-solution, timeout or failed; reason is
+runs.csv columns: set,tool,mode,run,wall_s,cpu_s,rss_kb,exit,outcome,
+packages,reason,load1.  outcome is resolved, no-solution, timeout or failed; reason is
 the last line of the tool's stderr when it did not resolve.
 """
 import csv
@@ -38,12 +42,16 @@ def read_reqs(path):
     from packaging.requirements import Requirement
 
     out = []
+    seen = set()
     with open(path, encoding="utf-8") as f:
         for raw in f:
             line = raw.split("#", 1)[0].strip()
             if not line or line.startswith("-"):
                 continue
-            out.append(Requirement(line))
+            r = Requirement(line)
+            if str(r) not in seen:  # home-assistant.in repeats some lines
+                seen.add(str(r))
+                out.append(r)
     return out
 
 
@@ -141,6 +149,74 @@ def pins(tool, rundir):
     return len(out)
 
 
+# what each tool prints when the requirements have no solution (a missing
+# project included: that is "no solution" too, not a tool failure)
+NO_SOLUTION = re.compile(
+    r"ResolutionImpossible|No matching distribution|Could not find a version"
+    r"|version solving failed|Unable to find a resolution"
+    r"|Unable to find candidates|CandidateNotFound|^error: no solution",
+    re.M)
+
+
+def tail_line(path):
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            lines = [ln.strip() for ln in f if ln.strip()]
+    except OSError:
+        return ""
+    return lines[-1][:200] if lines else ""
+
+
+def classify(tool, rundir, code, count):
+    """Return (outcome, reason) of one run."""
+    code, count = int(code), int(count)
+    if code in (124, 137):
+        return "timeout", ""
+    if code == 0 and count > 0:
+        return "resolved", ""
+    text = ""
+    for fn in ("stderr.txt", "stdout.txt"):
+        try:
+            with open(os.path.join(rundir, fn), encoding="utf-8",
+                      errors="replace") as f:
+                text += f.read()
+        except OSError:
+            pass
+    m = NO_SOLUTION.search(text)
+    if m:
+        # the line that says so
+        a = text.rfind("\n", 0, m.start()) + 1
+        b = text.find("\n", m.end())
+        reason = text[a:b if b >= 0 else None]
+        if reason.rstrip().endswith(":") and b >= 0:  # cvlock: the cause follows
+            reason += " " + text[b:].strip().split("\n", 1)[0]
+        outcome = "no-solution"
+    else:
+        outcome = "failed"
+        reason = tail_line(os.path.join(rundir, "stderr.txt"))
+    reason = reason.strip()[:200]
+    return outcome, reason.replace('"', "").replace(",", ";")
+
+
+def reclassify(out):
+    rows = read_runs(out)
+    for r in rows:
+        rd = os.path.join(out, "runs", r["set"], r["tool"],
+                          f"{r['mode']}-{r['run']}")
+        if r["outcome"] == "timeout" or not os.path.isdir(rd) or \
+                r["reason"].startswith("not run"):
+            continue
+        r["packages"] = str(pins(r["tool"], rd))
+        r["outcome"], r["reason"] = classify(r["tool"], rd, r["exit"],
+                                             r["packages"])
+    with open(os.path.join(out, "runs.csv"), "w", encoding="utf-8",
+              newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0].keys()),
+                           lineterminator="\n")
+        w.writeheader()
+        w.writerows(rows)
+
+
 def read_runs(out):
     with open(os.path.join(out, "runs.csv"), encoding="utf-8") as f:
         return list(csv.DictReader(f))
@@ -158,7 +234,7 @@ def summarize(out):
             order.append(k)
         groups.setdefault(k, []).append(r)
     fields = ["set", "tool", "mode", "runs", "ok_runs", "median_s", "min_s",
-              "max_s", "median_rss_mb", "packages", "outcome", "reason",
+              "max_s", "median_cpu_s", "median_rss_mb", "packages", "outcome", "reason",
               "load1"]
     with open(os.path.join(out, "summary.csv"), "w", encoding="utf-8",
               newline="") as f:
@@ -170,12 +246,14 @@ def summarize(out):
             main = max(set(outcomes), key=outcomes.count)
             ok = [r for r in rs if r["outcome"] == main]
             walls = [float(r["wall_s"]) for r in ok]
+            cpu = [float(r["cpu_s"]) for r in ok]
             rss = [int(r["rss_kb"]) for r in ok if int(r["rss_kb"]) > 0]
             w.writerow({
                 "set": k[0], "tool": k[1], "mode": k[2], "runs": len(rs),
                 "ok_runs": len(ok),
                 "median_s": f"{statistics.median(walls):.3f}",
                 "min_s": f"{min(walls):.3f}", "max_s": f"{max(walls):.3f}",
+                "median_cpu_s": f"{statistics.median(cpu):.2f}",
                 "median_rss_mb": (f"{statistics.median(rss) / 1024:.0f}"
                                   if rss else ""),
                 "packages": ok[0]["packages"], "outcome": main,
@@ -198,6 +276,10 @@ def fmt_s(v):
     return f"{v:.0f}"
 
 
+def fmt_x(v):
+    return f"{v:.1f}×" if v < 10 else f"{v:.0f}×"
+
+
 def table(out):
     rows = read_summary(out)
     by = {(r["set"], r["tool"], r["mode"]): r for r in rows}
@@ -206,8 +288,9 @@ def table(out):
         if r["set"] not in sets:
             sets.append(r["set"])
     lines = ["| set | mode | tool | wall s (median; min–max; runs) | "
-             "× cvlock | peak RSS MB | packages | outcome |",
-             "|---|---|---|---|---:|---:|---:|---|"]
+             "wall × cvlock | CPU s | CPU × cvlock | peak RSS MB | packages "
+             "| outcome |",
+             "|---|---|---|---|---:|---:|---:|---:|---:|---|"]
     for s in sets:
         for m in MODES:
             base = by.get((s, "cvlock", m))
@@ -220,10 +303,21 @@ def table(out):
                         f"{fmt_s(r['max_s'])}; {r['ok_runs']})")
                 if r["outcome"] == "timeout":
                     wall = f"> {fmt_s(r['min_s'])} ({r['runs']})"
-                ratio = ""
+                ratio = cratio = cpu = ""
+                if timed:
+                    cpu = fmt_s(r["median_cpu_s"])
                 if (t != "cvlock" and base and timed and
                         base["outcome"] == r["outcome"]):
-                    ratio = f"**{float(r['median_s']) / float(base['median_s']):.1f}×**"
+                    ratio = "**" + fmt_x(float(r["median_s"]) /
+                                        float(base["median_s"])) + "**"
+                    if float(base["median_cpu_s"]) > 0:
+                        cratio = fmt_x(float(r["median_cpu_s"]) /
+                                       float(base["median_cpu_s"]))
+                elif (t != "cvlock" and base and
+                      r["outcome"] == "timeout" and
+                      base["outcome"] == "resolved"):
+                    ratio = "**> " + fmt_x(float(r["min_s"]) /
+                                          float(base["median_s"])) + "**"
                 outcome = r["outcome"]
                 if r["outcome"] not in ("resolved",) and r["reason"]:
                     reason = r["reason"].replace("|", "\\|")
@@ -233,6 +327,7 @@ def table(out):
                 pk = r["packages"] if r["packages"] not in ("-1", "") else "–"
                 name = f"**{t}**" if t == "cvlock" else t
                 lines.append(f"| {s} | {m} | {name} | {wall} | {ratio} | "
+                             f"{cpu} | {cratio} | "
                              f"{r['median_rss_mb'] or '–'} | {pk} | {outcome} |")
     return "\n".join(lines) + "\n"
 
@@ -308,6 +403,10 @@ def main(argv):
         project(*args)
     elif cmd == "pins" and len(args) == 2:
         print(pins(*args))
+    elif cmd == "classify" and len(args) == 4:
+        print("%s\t%s" % classify(*args))
+    elif cmd == "reclassify" and len(args) == 1:
+        reclassify(*args)
     elif cmd == "summarize" and len(args) == 1:
         summarize(*args)
     elif cmd == "table" and len(args) == 1:

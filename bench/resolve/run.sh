@@ -33,7 +33,8 @@
 # versions), runs/SET/TOOL/MODE-N/ (stdout, stderr, lock or report,
 # pins.txt).  WORKDIR (default: a new directory under $TMPDIR) keeps the
 # indexes for the next run.  Peak RSS is /usr/bin/time's %M: the largest
-# process of the tool's tree.
+# process of the tool's tree; CPU is user + system time of the whole tree
+# (%U + %S), which a loaded machine inflates less than wall time.
 #
 # Environment: SETS (default "trio black jupyter boto3 home-assistant
 # boto": names of tests/corpus/requirements/*.in, or boto / boto-unsat of the
@@ -221,7 +222,7 @@ set_url() {
 OUT=${OUT:-$WORK/results-$(date +%Y%m%dT%H%M%S)}
 mkdir -p "$OUT/runs"
 RUNS="$OUT/runs.csv"
-echo "set,tool,mode,run,wall_s,rss_kb,exit,outcome,packages,reason,load1" >"$RUNS"
+echo "set,tool,mode,run,wall_s,cpu_s,rss_kb,exit,outcome,packages,reason,load1" >"$RUNS"
 
 # Every tool runs under env -i, with its own HOME and caches; the proxy
 # variables point at a closed port so a proxy-aware client that tries to
@@ -298,6 +299,7 @@ classify() {
 # sets LAST_WALL and LAST_OUTCOME
 run_one() {
 	local s=$1 t=$2 m=$3 n=$4 c=$5 reqs url rd proj load code wall rss cnt outcome reason
+	local usr sys cpu
 	reqs=$(set_reqs "$s")
 	url=$(set_url "$s")
 	rd="$OUT/runs/$s/$t/$m-$n"
@@ -332,19 +334,17 @@ run_one() {
 	load=$(cut -d' ' -f1 /proc/loadavg)
 	if [ "${AVAILABLE[$t]}" = 1 ]; then
 		(cd "$proj" && env -i "${BASE_ENV[@]}" "${env[@]}" \
-			/usr/bin/time -f "%e %M %x" -o "$rd/time.txt" \
+			/usr/bin/time -f "%e %M %x %U %S" -o "$rd/time.txt" \
 			timeout -k 10 "$TIMEOUT_S" "${cmd[@]}" \
 			>"$rd/stdout.txt" 2>"$rd/stderr.txt" </dev/null)
-		read -r wall rss code <"$rd/time.txt" 2>/dev/null ||
-			{ wall=0; rss=0; code=$(tail -1 "$rd/time.txt"); }
-		# "Command exited with non-zero status N" comes first then
-		if [ "$wall" = Command ]; then
-			read -r wall rss code < <(tail -1 "$rd/time.txt")
-		fi
+		# the last line (after "Command exited with non-zero status N")
+		read -r wall rss code usr sys < <(tail -1 "$rd/time.txt")
+		cpu=$(awk -v u="$usr" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
 	else
 		echo "$t is not installed" >"$rd/stderr.txt"
 		: >"$rd/stdout.txt"
 		wall=0
+		cpu=0
 		rss=0
 		code=127
 	fi
@@ -360,8 +360,8 @@ run_one() {
 			cut -c1-200 | tr -d '"\r' | tr ',' ';')
 		[ "$outcome" = timeout ] && reason="killed after $TIMEOUT_S s"
 	fi
-	echo "$s,$t,$m,$n,$wall,$rss,$code,$outcome,$cnt,\"$reason\",$load" >>"$RUNS"
-	log "$s $t $m #$n: ${wall}s ${rss}KB $outcome ($cnt packages, exit $code, load $load)"
+	echo "$s,$t,$m,$n,$wall,$cpu,$rss,$code,$outcome,$cnt,\"$reason\",$load" >>"$RUNS"
+	log "$s $t $m #$n: ${wall}s (cpu ${cpu}s) ${rss}KB $outcome ($cnt packages, exit $code, load $load)"
 	LAST_WALL=$wall
 	LAST_OUTCOME=$outcome
 }
@@ -389,7 +389,7 @@ for s in $SETS; do
 			cold=$LAST_WALL
 			cold_outcome=$LAST_OUTCOME
 			if [ "$cold_outcome" = timeout ]; then
-				echo "$s,$t,warm,$r,0,0,-1,failed,-1,\"not run: the cold run timed out\",$(cut -d' ' -f1 /proc/loadavg)" >>"$RUNS"
+				echo "$s,$t,warm,$r,0,0,0,-1,failed,-1,\"not run: the cold run timed out\",$(cut -d' ' -f1 /proc/loadavg)" >>"$RUNS"
 			else
 				run_one "$s" "$t" warm "$r" "$c"
 			fi
