@@ -188,5 +188,8 @@ int cmd_resolve(int argc, char **argv, struct cvl_ctx *ctx);
 int cmd_diff(int argc, char **argv, struct cvl_ctx *ctx);
 int cmd_sync(int argc, char **argv, struct cvl_ctx *ctx);
 int cmd_merge_driver(int argc, char **argv, struct cvl_ctx *ctx);
+int cmd_export(int argc, char **argv, struct cvl_ctx *ctx);
+int cmd_tree(int argc, char **argv, struct cvl_ctx *ctx);
+int cmd_why(int argc, char **argv, struct cvl_ctx *ctx);
 
 #endif

@@ -14,6 +14,7 @@ const struct cvl_command cvl_commands[] = {
 	{ "index", cmd_index, "show what the package indexes offer (versions, metadata)" },
 	{ "merge-driver", cmd_merge_driver, "merge two versions of a pylock.toml for git" },
 	{ "diff", cmd_diff, "show what changed between two lockfiles, or since a git revision" },
+	{ "export", cmd_export, "export a pylock.toml as a requirements file for pip" },
 	{ "lock", cmd_lock, "check a pylock.toml against PEP 751 (lock verify)" },
 };
 const size_t cvl_ncommands = ARRAY_SIZE(cvl_commands);
