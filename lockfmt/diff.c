@@ -496,6 +496,11 @@ static bool pair_change(struct lock_diff *d, const struct lock_package *o,
 			  n->requires_python))
 		what |= LOCK_DIFF_REQUIRES_PYTHON;
 	if (same) {
+		const char *ro, *rn;
+		bool yo = is_yanked(o, &ro), yn = is_yanked(n, &rn);
+
+		if (yo != yn || !str_equal(ro, rn))
+			what |= LOCK_DIFF_YANKED;
 		what |= compare_files(d, o, n, false);
 		dep_keys(o, &da);
 		dep_keys(n, &db);

@@ -7,7 +7,7 @@
 /* The names of the lock_change.what bits, in bit order. */
 static const char *const what_names[] = {
 	"marker", "source", "files", "hashes", "requires-python",
-	"dependencies",
+	"dependencies", "yanked",
 };
 
 /* ---- pieces shared by the renderers ------------------------------------ */

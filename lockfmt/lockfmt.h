@@ -432,6 +432,7 @@ enum {
 	LOCK_DIFF_HASHES = 1 << 3,   /* same version, a file's hash changed */
 	LOCK_DIFF_REQUIRES_PYTHON = 1 << 4,
 	LOCK_DIFF_DEPENDENCIES = 1 << 5, /* same version, other dependencies */
+	LOCK_DIFF_YANKED = 1 << 6,   /* same version, yanked or its reason */
 };
 
 struct lock_change {
@@ -564,7 +565,7 @@ void lock_diff_format_markdown(const struct lock_diff *d,
  *                            old_marker, new_marker, jump (null or
  *                            "major"...), details (["marker", "source",
  *                            "files", "hashes", "requires-python",
- *                            "dependencies"]), via: [...]}]
+ *                            "dependencies", "yanked"]), via: [...]}]
  *   risks                    [{kind, package, version (null for the
  *                            lockfile's own), file, algorithm, old,
  *                            new}]

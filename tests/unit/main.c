@@ -32,6 +32,7 @@ static const struct {
 	{ "index_client", suite_index_client },
 	{ "lockfmt", suite_lockfmt },
 	{ "lockfmt_graph", suite_lockfmt_graph },
+	{ "lockfmt_diff", suite_lockfmt_diff },
 	{ "index_cache", suite_index_cache },
 	{ "index_auth", suite_index_auth },
 	{ "sync_interp", suite_sync_interp },

@@ -30,6 +30,7 @@ Suite *suite_index_zip(void);
 Suite *suite_index_client(void);
 Suite *suite_lockfmt(void);
 Suite *suite_lockfmt_graph(void);
+Suite *suite_lockfmt_diff(void);
 Suite *suite_index_cache(void);
 Suite *suite_index_auth(void);
 Suite *suite_sync_interp(void);
