@@ -36,6 +36,7 @@ static const struct {
 	{ "index_cache", suite_index_cache },
 	{ "index_auth", suite_index_auth },
 	{ "sync_interp", suite_sync_interp },
+	{ "sync_venv", suite_sync_venv },
 	{ "sync_record", suite_sync_record },
 	{ "sync_wheel", suite_sync_wheel },
 	{ "resolver", suite_resolver },

@@ -34,6 +34,7 @@ Suite *suite_lockfmt_diff(void);
 Suite *suite_index_cache(void);
 Suite *suite_index_auth(void);
 Suite *suite_sync_interp(void);
+Suite *suite_sync_venv(void);
 Suite *suite_sync_record(void);
 Suite *suite_sync_wheel(void);
 Suite *suite_resolver(void);
