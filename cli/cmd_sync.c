@@ -423,13 +423,37 @@ static int execute(struct sync_cmd *sc, const struct sync_venv *v,
 		   const struct sync_plan *plan, struct sync_fetch *fetches,
 		   const char *cache_dir, struct cvl_error *err)
 {
-	struct strbuf unpacked = STRBUF_INIT;
 	struct sync_install_opts io;
+	struct strvec unpacked = STRVEC_INIT;
+	struct strbuf sb = STRBUF_INIT;
 	size_t i, j;
 	int rc = 0;
 
 	memset(&io, 0, sizeof(io));
 	io.link_mode = sc->link_mode;
+	/*
+	 * Every wheel unpacked (and so every archive entry checked) before
+	 * the environment changes at all.
+	 */
+	for (i = 0; i < plan->n && !rc; i++) {
+		const struct sync_plan_item *it = &plan->items[i];
+
+		strbuf_reset(&sb);
+		if (it->action != SYNC_KEEP && it->action != SYNC_REMOVE)
+			rc = sync_unpack_cached(cache_dir, it->sha256,
+						fetches[i].wheel, &sb, err);
+		if (rc < 0) {
+			/* the cache names wheels by hash: name the wheel */
+			struct cvl_error why = *err;
+
+			rc = cvl_error_set(err, why.code, "%s (wheel '%s' of %s %s)",
+					   why.msg, it->wheel_name, it->name,
+					   it->version);
+			if (why.hint[0])
+				cvl_error_hint(err, "%s", why.hint);
+		}
+		strvec_push(&unpacked, sb.buf);
+	}
 	/* removals first: their files may be taken over by new packages */
 	for (i = 0; i < plan->n && !rc; i++) {
 		const struct sync_plan_item *it = &plan->items[i];
@@ -444,14 +468,11 @@ static int execute(struct sync_cmd *sc, const struct sync_venv *v,
 
 		if (it->action == SYNC_KEEP || it->action == SYNC_REMOVE)
 			continue;
-		strbuf_reset(&unpacked);
-		rc = sync_unpack_cached(cache_dir, it->sha256, fetches[i].wheel,
-					&unpacked, err);
-		if (rc == 0)
-			rc = sync_wheel_install(v, unpacked.buf, it->name,
-						it->version, &io, err);
+		rc = sync_wheel_install(v, unpacked.v[i], it->name, it->version,
+					&io, err);
 	}
-	strbuf_release(&unpacked);
+	strvec_clear(&unpacked);
+	strbuf_release(&sb);
 	return rc;
 }
 
