@@ -48,8 +48,10 @@ int cvl_parse_lockfile(struct cvl_ctx *ctx, const char *buf, size_t len,
 			   d.nerrors, d.nerrors == 1 ? "" : "s");
 		lock_diags_format(&d, display, &out);
 		fputs(out.buf, stderr);
-		fprintf(stderr, "hint: 'cvlock lock verify %s' checks it\n",
-			display);
+		/* (not for a lockfile from git: `display` is no file) */
+		if (access(display, F_OK) == 0)
+			fprintf(stderr, "hint: 'cvlock lock verify %s' checks it\n",
+				display);
 		r = EXIT_USAGE;
 	} else if (ctx->verbose && d.nwarnings) {
 		/* Warnings only with -v: the file is usable. */

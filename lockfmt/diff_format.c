@@ -639,13 +639,14 @@ void lock_diff_format_json(const struct lock_diff *d,
 	json_key(out, 4, "changed");
 	strbuf_addch(out, '[');
 	for (i = 0; i < d->requirements_changed_old.nr; i++) {
-		strbuf_addstr(out, i ? ", {\"old\": " : "{\"old\": ");
+		strbuf_addstr(out, i ? ",\n      {\"old\": " :
+				       "\n      {\"old\": ");
 		json_str(out, d->requirements_changed_old.v[i]);
 		strbuf_addstr(out, ", \"new\": ");
 		json_str(out, d->requirements_changed_new.v[i]);
 		strbuf_addch(out, '}');
 	}
-	strbuf_addch(out, ']');
+	strbuf_addstr(out, d->requirements_changed_old.nr ? "\n    ]" : "]");
 	json_end(out, true);
 	strbuf_addstr(out, "  },\n  \"packages\": [");
 	strbuf_addstr(out, d->nchanges ? "\n" : "],\n");
