@@ -477,7 +477,13 @@ static int collect_files(struct install *in, struct cvl_error *err)
 		} else {
 			struct stat st;
 
-			if (lstat(src.buf, &st) || !S_ISREG(st.st_mode)) {
+			if (lstat(src.buf, &st)) {
+				ret = cvl_error_set(err, CVL_EIO,
+						    "cannot read '%s': %s",
+						    src.buf, strerror(errno));
+				continue;
+			}
+			if (!S_ISREG(st.st_mode)) {
 				if (S_ISDIR(st.st_mode))
 					ret = walk(in, &src, &dest, ITEM_LINK,
 						   0, err);
