@@ -15,6 +15,8 @@ const struct cvl_command cvl_commands[] = {
 	{ "merge-driver", cmd_merge_driver, "merge two versions of a pylock.toml for git" },
 	{ "diff", cmd_diff, "show what changed between two lockfiles, or since a git revision" },
 	{ "export", cmd_export, "export a pylock.toml as a requirements file for pip" },
+	{ "tree", cmd_tree, "show the dependency tree recorded in a pylock.toml" },
+	{ "why", cmd_why, "show every path from the project's requirements to a package" },
 	{ "lock", cmd_lock, "check a pylock.toml against PEP 751 (lock verify)" },
 };
 const size_t cvl_ncommands = ARRAY_SIZE(cvl_commands);
