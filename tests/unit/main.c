@@ -38,6 +38,7 @@ static const struct {
 	{ "sync_interp", suite_sync_interp },
 	{ "sync_venv", suite_sync_venv },
 	{ "sync_record", suite_sync_record },
+	{ "sync_plan", suite_sync_plan },
 	{ "sync_wheel", suite_sync_wheel },
 	{ "resolver", suite_resolver },
 };
