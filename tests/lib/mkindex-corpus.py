@@ -203,7 +203,7 @@ def build_project(args) -> tuple[str, str, int, int, list[str]]:
 
     Returns (normalized name, display name, n_files, n_bytes, warnings).
     """
-    name, releases, out, validate, legacy_json_key = args
+    name, releases, out, validate, legacy_json_key, write_wheels = args
     norm = normalize_name(name)
     fdir = os.path.join(out, "files", norm)
     sdir = os.path.join(out, "simple", norm)
@@ -258,8 +258,9 @@ def build_project(args) -> tuple[str, str, int, int, list[str]]:
                 warnings.append(f"{name} {raw_ver}: wheel {fn!r} names another project")
             whl = build_wheel(name, version, fn, metadata)
             sha = hashlib.sha256(whl).hexdigest()
-            with open(os.path.join(fdir, fn), "wb") as f:
-                f.write(whl)
+            if write_wheels:
+                with open(os.path.join(fdir, fn), "wb") as f:
+                    f.write(whl)
             with open(os.path.join(fdir, fn + ".metadata"), "wb") as f:
                 f.write(metadata)
             nbytes += len(whl) + len(metadata)
@@ -341,6 +342,10 @@ def main(argv=None) -> int:
                     help="also emit the PEP 691 'dist-info-metadata' JSON key (pre-PEP 714). "
                          "Off by default: pip 22.3-23.1 (e.g. pipenv 2022.12's vendored pip) "
                          "crash on it with TypeError: unhashable type: 'dict' (pypa/pip#12042)")
+    ap.add_argument("--no-wheel-files", action="store_true",
+                    help="write the pages and the PEP 658 metadata files but not the wheels "
+                         "themselves (their hashes and sizes are still those of the real "
+                         "wheels): enough for resolving, not for installing; 4x less disk")
     ap.add_argument("-q", "--quiet", action="store_true")
     a = ap.parse_args(argv)
 
@@ -374,7 +379,8 @@ def main(argv=None) -> int:
             return 2
         seen[n] = name
 
-    jobs = [(name, rel, out, a.validate, a.legacy_json_metadata_key) for name, rel in packages.items()]
+    jobs = [(name, rel, out, a.validate, a.legacy_json_metadata_key, not a.no_wheel_files)
+            for name, rel in packages.items()]
     results = []
     if a.jobs > 1 and len(jobs) > 50:
         with ProcessPoolExecutor(max_workers=a.jobs) as ex:
@@ -396,6 +402,7 @@ def main(argv=None) -> int:
         "bytes": nbytes,
         "api_version": API_VERSION,
         "legacy_json_metadata_key": a.legacy_json_metadata_key,
+        "wheel_files": not a.no_wheel_files,
         "layout": {"simple": "simple/<project>/index.{html,json}",
                    "files": "files/<project>/<file>", "pep658": "<file>.metadata"},
         "build_seconds": round(time.time() - t0, 2),
