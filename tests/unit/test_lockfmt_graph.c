@@ -2,7 +2,9 @@
  * test_lockfmt_graph.c - the dependency graph of a lockfile
  * (lockfmt/graph.c): edges by name and version, markers in an
  * environment, roots with and without [tool.cvlock] requirements, "via",
- * and every shortest path from each root (with limits and early stops).
+ * and every shortest path from each root (with limits and early stops);
+ * the selection of packages for extras and groups (lockfmt/export.c):
+ * PEP 751 markers reduced to their environment part.
  *
  * Graphs are written as "node:dep,dep node:dep" strings of package
  * names (entries of one name carry their version: "x@2"), and results
@@ -396,6 +398,154 @@ START_TEST(test_many_paths)
 }
 END_TEST
 
+/* ---- selection (lockfmt/export.c) -------------------------------------- */
+
+static void expect_reduce(const char *marker, const char *extras,
+			  const char *groups, int want, const char *residual)
+{
+	struct strvec e = STRVEC_INIT, g = STRVEC_INIT;
+	struct strbuf out = STRBUF_INIT;
+	struct cvl_error err = CVL_ERROR_INIT;
+	const char *s;
+	int r;
+
+	for (s = extras; *s; s += strcspn(s, ",") + (s[strcspn(s, ",")] ? 1 : 0))
+		strvec_pushn(&e, s, strcspn(s, ","));
+	for (s = groups; *s; s += strcspn(s, ",") + (s[strcspn(s, ",")] ? 1 : 0))
+		strvec_pushn(&g, s, strcspn(s, ","));
+	r = lock_marker_reduce(marker, &e, &g, &out, &err);
+	ck_assert_msg(r == want, "%s: got %d, want %d (%s)", marker, r, want,
+		      err.msg);
+	ck_assert_msg(!strcmp(out.buf, residual), "%s: got '%s', want '%s'",
+		      marker, out.buf, residual);
+	strvec_clear(&e);
+	strvec_clear(&g);
+	strbuf_release(&out);
+}
+
+START_TEST(test_marker_reduce)
+{
+	/* the PEP 751 sets are decided, names normalized */
+	expect_reduce("'cli' in extras", "cli", "", 1, "");
+	expect_reduce("'CLI' in extras", "cli", "", 1, "");
+	expect_reduce("\"cli\" in extras", "", "dev", 0, "");
+	expect_reduce("'dev' in dependency_groups", "dev", "", 0, "");
+	expect_reduce("'Dev_Tools' in dependency_groups", "", "dev-tools", 1, "");
+	expect_reduce("'lite' not in extras", "lite", "", 0, "");
+	expect_reduce("'lite' not in extras", "", "", 1, "");
+	/* the environment's part is kept, in its normal form */
+	expect_reduce("sys_platform=='win32'", "", "", 1,
+		      "sys_platform == \"win32\"");
+	expect_reduce("sys_platform == 'win32' and 'cli' in extras", "cli", "",
+		      1, "sys_platform == \"win32\"");
+	expect_reduce("sys_platform == 'win32' and 'cli' in extras", "", "",
+		      0, "");
+	expect_reduce("sys_platform == 'win32' or 'cli' in extras", "cli", "",
+		      1, "");
+	expect_reduce("sys_platform == 'win32' or 'cli' in extras", "", "", 1,
+		      "sys_platform == \"win32\"");
+	expect_reduce("(os_name == 'nt' or python_version < '3.10') and ('a' in extras or 'dev' in dependency_groups)",
+		      "", "dev", 1,
+		      "(os_name == \"nt\" or python_version < \"3.10\")");
+	expect_reduce("os_name == 'nt' and (python_version < '3.10' or 'dev' in dependency_groups) and platform_machine == 'x86_64'",
+		      "", "", 1,
+		      "os_name == \"nt\" and python_version < \"3.10\" and platform_machine == \"x86_64\"");
+	expect_reduce("a_b == 'x'", "", "", -CVL_EINVAL, "");
+	expect_reduce("'a' in extras or 'b' in extras and 'c' in extras", "b",
+		      "", 0, "");
+	expect_reduce("'a' in extras or 'b' in extras and 'c' in extras", "b,c",
+		      "", 1, "");
+	/* a value with quotes and escapes is kept as packaging writes it */
+	expect_reduce("platform_version == 'a\"b' and 'x' in extras", "x", "",
+		      1, "platform_version == 'a\"b'");
+	expect_reduce("'x' in extra", "", "", 1, "\"x\" in extra");
+}
+END_TEST
+
+START_TEST(test_select)
+{
+	struct lock_file lf;
+	struct lock_selection sel;
+	struct lock_select_opts o;
+	struct cvl_error err = CVL_ERROR_INIT;
+	const char *cli[] = { "CLI" }, *nope[] = { "nope" }, *docs[] = { "docs" };
+	struct lock_package *p;
+
+	lock_file_init(&lf);
+	strvec_push(&lf.extras, "cli");
+	strvec_push(&lf.dependency_groups, "dev");
+	strvec_push(&lf.dependency_groups, "docs");
+	strvec_push(&lf.default_groups, "dev");
+	lock_file_add_package(&lf, "base", "1");
+	p = lock_file_add_package(&lf, "click", "8");
+	lock_set_str(&p->marker, "'cli' in extras and sys_platform == 'linux'");
+	p = lock_file_add_package(&lf, "pytest", "8");
+	lock_set_str(&p->marker, "'dev' in dependency_groups");
+	p = lock_file_add_package(&lf, "sphinx", "8");
+	lock_set_str(&p->marker, "'docs' in dependency_groups");
+
+	/* default: the default groups */
+	memset(&o, 0, sizeof(o));
+	ck_assert_int_eq(lock_select(&lf, &o, &sel, &err), 0);
+	ck_assert_uint_eq(sel.n, 4);
+	ck_assert(sel.selected[0] && !sel.selected[1] && sel.selected[2] &&
+		  !sel.selected[3]);
+	ck_assert_uint_eq(sel.extras.nr, 0);
+	ck_assert_uint_eq(sel.groups.nr, 1);
+	ck_assert_str_eq(sel.groups.v[0], "dev");
+	ck_assert_ptr_null(sel.markers[0]);
+	ck_assert_ptr_null(sel.markers[2]);
+	lock_selection_release(&sel);
+
+	/* an extra, another group, no defaults */
+	o.extras = cli;
+	o.nextras = 1;
+	o.groups = docs;
+	o.ngroups = 1;
+	o.no_default_groups = true;
+	ck_assert_int_eq(lock_select(&lf, &o, &sel, &err), 0);
+	ck_assert(sel.selected[0] && sel.selected[1] && !sel.selected[2] &&
+		  sel.selected[3]);
+	ck_assert_str_eq(sel.markers[1], "sys_platform == \"linux\"");
+	ck_assert_str_eq(sel.extras.v[0], "cli");
+	lock_selection_release(&sel);
+
+	/* everything */
+	memset(&o, 0, sizeof(o));
+	o.all_extras = true;
+	o.all_groups = true;
+	ck_assert_int_eq(lock_select(&lf, &o, &sel, &err), 0);
+	ck_assert(sel.selected[0] && sel.selected[1] && sel.selected[2] &&
+		  sel.selected[3]);
+	ck_assert_uint_eq(sel.groups.nr, 2);
+	lock_selection_release(&sel);
+
+	/* what the lockfile does not list */
+	memset(&o, 0, sizeof(o));
+	o.extras = nope;
+	o.nextras = 1;
+	ck_assert_int_eq(lock_select(&lf, &o, &sel, &err), -CVL_EINVAL);
+	ck_assert_str_eq(err.msg, "extra 'nope' is not in the lockfile");
+	ck_assert_str_eq(err.hint, "the lockfile's extras: cli");
+	lock_selection_release(&sel);
+	memset(&o, 0, sizeof(o));
+	o.groups = nope;
+	o.ngroups = 1;
+	ck_assert_int_eq(lock_select(&lf, &o, &sel, &err), -CVL_EINVAL);
+	ck_assert_str_eq(err.msg, "group 'nope' is not in the lockfile");
+	lock_selection_release(&sel);
+
+	/* an invalid marker */
+	lock_set_str(&lf.packages[0].marker, "os_name ==");
+	memset(&o, 0, sizeof(o));
+	ck_assert_int_eq(lock_select(&lf, &o, &sel, &err), -CVL_EINVAL);
+	ck_assert_str_eq(err.msg,
+			 "package 'base' has an invalid marker 'os_name =='");
+	lock_selection_release(&sel);
+	lock_file_release(&lf);
+}
+END_TEST
+
 Suite *suite_lockfmt_graph(void)
 {
 	Suite *s = suite_create("lockfmt_graph");
@@ -406,6 +556,10 @@ Suite *suite_lockfmt_graph(void)
 	tcase_add_test(tc, test_versions_and_markers);
 	tcase_add_test(tc, test_shortest_paths);
 	tcase_add_test(tc, test_many_paths);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("select");
+	tcase_add_test(tc, test_marker_reduce);
+	tcase_add_test(tc, test_select);
 	suite_add_tcase(s, tc);
 	return s;
 }
