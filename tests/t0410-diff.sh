@@ -59,7 +59,7 @@ test_expect_success 'json: stable keys, hashes of the changed file' '
 	cvlock diff --format=json old/pylock.toml new/pylock.toml >out &&
 	expand <"$DATA/expect.json" >expect &&
 	test_cmp expect out &&
-	/usr/bin/python3 -c "import json,sys; json.load(open(sys.argv[1]))" out
+	"$PYTHON" -c "import json,sys; json.load(open(sys.argv[1]))" out
 '
 
 test_expect_success 'reversed: the same changes the other way' '
