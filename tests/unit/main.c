@@ -37,6 +37,7 @@ static const struct {
 	{ "index_auth", suite_index_auth },
 	{ "sync_interp", suite_sync_interp },
 	{ "sync_venv", suite_sync_venv },
+	{ "sync_installed", suite_sync_installed },
 	{ "sync_record", suite_sync_record },
 	{ "sync_plan", suite_sync_plan },
 	{ "sync_wheel", suite_sync_wheel },

@@ -35,6 +35,7 @@ Suite *suite_index_cache(void);
 Suite *suite_index_auth(void);
 Suite *suite_sync_interp(void);
 Suite *suite_sync_venv(void);
+Suite *suite_sync_installed(void);
 Suite *suite_sync_record(void);
 Suite *suite_sync_plan(void);
 Suite *suite_sync_wheel(void);
