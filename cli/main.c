@@ -6,6 +6,7 @@
 
 const struct cvl_command cvl_commands[] = {
 	{ "resolve", cmd_resolve, "resolve the project's requirements into a pylock.toml" },
+	{ "sync", cmd_sync, "make a virtual environment match a pylock.toml exactly" },
 	{ "help", cmd_help, "show help for cvlock or one command" },
 	{ "version", cmd_version, "show the version" },
 	{ "tags", cmd_tags, "list the wheel tags a target environment accepts" },
