@@ -193,7 +193,9 @@ def classify(tool, rundir, code, count):
         outcome = "no-solution"
     else:
         outcome = "failed"
-        reason = tail_line(os.path.join(rundir, "stderr.txt"))
+        errs = re.findall(r"^\[\w+\]: .*$", text, re.M)  # pdm's error line
+        reason = errs[-1] if errs else \
+            tail_line(os.path.join(rundir, "stderr.txt"))
     reason = reason.strip()[:200]
     return outcome, reason.replace('"', "").replace(",", ";")
 
@@ -303,6 +305,10 @@ def table(out):
                         f"{fmt_s(r['max_s'])}; {r['ok_runs']})")
                 if r["outcome"] == "timeout":
                     wall = f"> {fmt_s(r['min_s'])} ({r['runs']})"
+                if r["reason"].startswith("not run"):
+                    lines.append(f"| {s} | {m} | {t} | – | | | | | | "
+                                 "not run: the cold run timed out |")
+                    continue
                 ratio = cratio = cpu = ""
                 if timed:
                     cpu = fmt_s(r["median_cpu_s"])
@@ -362,6 +368,9 @@ def chart(out, png):
                 elif r["outcome"] == "timeout":
                     labels.append(f"> {fmt_s(r['min_s'])} s (timeout)")
                     v = float(r["min_s"])
+                elif r["reason"].startswith("not run"):
+                    labels.append("not run (cold run timed out)")
+                    v = 0.0
                 else:
                     labels.append("failed")
                     v = 0.0

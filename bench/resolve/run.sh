@@ -57,7 +57,7 @@ if [ "${1:-}" = --quick ]; then
 	QUICK=1
 	shift
 fi
-[ $# -ge 1 ] || { sed -n '2,46p' "$0" >&2; exit 2; }
+[ $# -ge 1 ] || { sed -n '2,48p' "$0" >&2; exit 2; }
 CVLOCK=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 [ -x "$CVLOCK" ] || die "$1 is not an executable"
 WORK=${2:-$(mktemp -d "${TMPDIR:-/tmp}/cvlock-bench-resolve.XXXXXX")}
@@ -280,21 +280,6 @@ done
 } >"$OUT/machine.txt"
 cat "$OUT/machine.txt" >&2
 
-# classify TOOL EXIT RUNDIR PACKAGES -> outcome
-classify() {
-	local t=$1 code=$2 rd=$3 n=$4
-	if [ "$code" = 124 ] || [ "$code" = 137 ]; then
-		echo timeout
-	elif [ "$code" = 0 ] && [ "$n" -gt 0 ]; then
-		echo resolved
-	elif grep -qE 'ResolutionImpossible|No matching distribution|version solving failed|Unable to find a resolution|no solution|No solution found|Could not find a version' \
-		"$rd/stderr.txt" "$rd/stdout.txt"; then
-		echo no-solution
-	else
-		echo failed
-	fi
-}
-
 # run_one SET TOOL MODE N CACHE: one timed run, appended to runs.csv;
 # sets LAST_WALL and LAST_OUTCOME
 run_one() {
@@ -353,13 +338,9 @@ run_one() {
 	poetry) cp "$proj/poetry.lock" "$rd/" 2>/dev/null ;;
 	esac
 	cnt=$("$SYS_PY" "$HERE/benchlib.py" pins "$t" "$rd")
-	outcome=$(classify "$t" "$code" "$rd" "$cnt")
-	reason=
-	if [ "$outcome" != resolved ]; then
-		reason=$(grep -v '^[[:space:]]*$' "$rd/stderr.txt" | tail -1 |
-			cut -c1-200 | tr -d '"\r' | tr ',' ';')
-		[ "$outcome" = timeout ] && reason="killed after $TIMEOUT_S s"
-	fi
+	IFS=$'\t' read -r outcome reason < <("$SYS_PY" "$HERE/benchlib.py" \
+		classify "$t" "$rd" "$code" "$cnt")
+	[ "$outcome" = timeout ] && reason="killed after $TIMEOUT_S s"
 	echo "$s,$t,$m,$n,$wall,$cpu,$rss,$code,$outcome,$cnt,\"$reason\",$load" >>"$RUNS"
 	log "$s $t $m #$n: ${wall}s (cpu ${cpu}s) ${rss}KB $outcome ($cnt packages, exit $code, load $load)"
 	LAST_WALL=$wall
