@@ -7,7 +7,7 @@
  * METADATA is read by a small header reader rather than pep/metadata.c:
  * only Name and Version are needed, the headers end at the first blank
  * line (the long description that follows is never read past the first
- * 64 KiB when both were found), and a METADATA that pep_metadata_parse()
+ * 16 KiB when both were found), and a METADATA that pep_metadata_parse()
  * would refuse for another reason (no Metadata-Version, bytes that are not
  * UTF-8 in the description) still names an installed distribution that
  * must be upgraded or removed, as pip sees it.
@@ -26,7 +26,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define HEAD_BYTES (64 * 1024)
+#define HEAD_BYTES (16 * 1024)
 #define METADATA_MAX (16 * 1024 * 1024)
 #define INSTALLER_MAX 4096
 #define DIRECT_URL_MAX (1024 * 1024)
@@ -120,6 +120,11 @@ static void header_fields(const char *text, size_t len, bool at_end,
 	*complete = true; /* the end of the file */
 }
 
+/*
+ * The first `max` bytes of `path` into `out`; *whole: that is all of it.
+ * Few system calls (open, one read, close): a read of a regular file
+ * that returns less than asked for has reached its end.
+ */
 static int read_head(const char *path, size_t max, struct strbuf *out,
 		     bool *whole)
 {
@@ -136,7 +141,7 @@ static int read_head(const char *path, size_t max, struct strbuf *out,
 			  (off_t)out->len);
 		if (n > 0)
 			strbuf_setlen(out, out->len + (size_t)n);
-	} while ((n > 0 && out->len < max) || (n < 0 && errno == EINTR));
+	} while (n < 0 && errno == EINTR);
 	close(fd);
 	if (n < 0)
 		return -1;
@@ -201,18 +206,19 @@ static bool is_stale_removal(const char *name)
 }
 
 static void add_dist(struct sync_installed *si, const char *dir,
-		     const char *entry, struct strbuf *buf)
+		     const char *entry, bool is_dir, struct strbuf *buf)
 {
 	struct strbuf path = STRBUF_INIT, canon = STRBUF_INIT;
 	struct sync_dist d;
 	struct stat st;
 	char *name, *version;
 	size_t base;
+	bool whole;
 
 	memset(&d, 0, sizeof(d));
 	strbuf_addf(&path, "%s/%s", dir, entry);
 	base = path.len;
-	if (stat(path.buf, &st) < 0 || !S_ISDIR(st.st_mode))
+	if (!is_dir && (stat(path.buf, &st) < 0 || !S_ISDIR(st.st_mode)))
 		goto out;
 	strbuf_addstr(&path, "/METADATA");
 	if (!read_metadata(path.buf, buf, &name, &version))
@@ -225,7 +231,7 @@ static void add_dist(struct sync_installed *si, const char *dir,
 	strbuf_setlen(&path, base);
 	d.dist_info = xstrdup(path.buf);
 	strbuf_addstr(&path, "/INSTALLER");
-	if (!sync_read_file(path.buf, INSTALLER_MAX, buf, NULL)) {
+	if (!read_head(path.buf, INSTALLER_MAX, buf, &whole)) {
 		size_t n = strcspn(buf->buf, "\r\n");
 
 		while (n && (buf->buf[n - 1] == ' ' || buf->buf[n - 1] == '\t'))
@@ -278,13 +284,16 @@ static int scan_dir(struct sync_installed *si, const char *dir,
 			}
 			continue;
 		}
+		/* "d" + name: a directory for sure, "?" + name: to be checked */
 		if (ends_with(de->d_name, ".dist-info") &&
 		    strlen(de->d_name) > strlen(".dist-info"))
-			strvec_push(&names, de->d_name);
+			strvec_pushf(&names, "%c%s",
+				     de->d_type == DT_DIR ? 'd' : '?',
+				     de->d_name);
 	}
 	closedir(d);
 	for (i = 0; i < names.nr; i++)
-		add_dist(si, dir, names.v[i], &buf);
+		add_dist(si, dir, names.v[i] + 1, names.v[i][0] == 'd', &buf);
 	strvec_clear(&names);
 	strbuf_release(&buf);
 	strbuf_release(&sb);
