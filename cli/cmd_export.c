@@ -103,26 +103,13 @@ static int on_option(int id, const char *value, void *data)
 	return 0;
 }
 
-static const char *base_name(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	return slash ? slash + 1 : path;
-}
-
 /* The directory of `path` made absolute and canonical, or NULL. */
 static char *real_dir(const char *path)
 {
 	struct strbuf dir = STRBUF_INIT;
-	const char *slash = strrchr(path, '/');
 	char *real;
 
-	if (!slash)
-		strbuf_addch(&dir, '.');
-	else if (slash == path)
-		strbuf_addch(&dir, '/');
-	else
-		strbuf_add(&dir, path, (size_t)(slash - path));
+	path_dirname(path, &dir);
 	real = realpath(dir.buf, NULL);
 	strbuf_release(&dir);
 	return real;
@@ -203,7 +190,7 @@ int cmd_export(int argc, char **argv, struct cvl_ctx *ctx)
 	o.e.select.nextras = o.extras.nr;
 	o.e.select.groups = (const char *const *)o.groups.v;
 	o.e.select.ngroups = o.groups.nr;
-	o.e.lockfile_name = base_name(path);
+	o.e.lockfile_name = path_basename(path);
 	relative_prefix(o.output ? o.output : "./-", path, &prefix);
 	o.e.path_prefix = prefix.buf;
 	r = lock_export_requirements(&lf, &o.e, &out, &err);

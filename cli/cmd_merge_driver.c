@@ -518,22 +518,6 @@ static char *self_exe(const char *argv0)
 	return xstrdup(argv0);
 }
 
-static char *dir_part(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	if (!slash)
-		return xstrdup(".");
-	if (slash == path)
-		return xstrdup("/");
-	{
-		struct strbuf sb = STRBUF_INIT;
-
-		strbuf_add(&sb, path, (size_t)(slash - path));
-		return strbuf_detach(&sb, NULL);
-	}
-}
-
 static void remove_tree(const char *dir)
 {
 	struct strbuf p = STRBUF_INIT;
@@ -557,7 +541,7 @@ static int resolve_merged(struct merge_cmd *mc, const struct lock_file *a,
 	struct lock_file pref;
 	char tmpl[] = "/tmp/cvlock-merge.XXXXXX";
 	const char *tmpdir = getenv("TMPDIR");
-	char *dir = NULL, *exe = NULL, *lock_dir = dir_part(lock_path);
+	char *dir = NULL, *exe = NULL, *lock_dir = path_dirname_dup(lock_path);
 	const char *v;
 	int fd = -1, ret = -1;
 	size_t i;

@@ -27,6 +27,16 @@
 #define CVL_PRINTF(f, a)
 #define WARN_UNUSED_RESULT
 #define CVL_NORETURN
+/* ---- paths (util/path.c) ------------------------------------------------- */
+
+/*
+ * The directory part of `path`: "a/b" for "a/b/c", "." for "c", "/" for
+ * "/c" (appended to `out`, or as a new string); the last part: "c".
+ */
+void path_dirname(const char *path, struct strbuf *out);
+char *path_dirname_dup(const char *path);
+const char *path_basename(const char *path);
+
 /* ---- running programs (util/run.c) ----------------------------------------- */
 
 /*
@@ -322,6 +332,16 @@ int url_from_path(const char *path, struct strbuf *out,
  */
 int atomic_write_file(const char *path, const void *data, size_t len,
 		      struct cvl_error *err) WARN_UNUSED_RESULT;
+
+/* ---- paths (util/path.c) ------------------------------------------------- */
+
+/*
+ * The directory part of `path`: "a/b" for "a/b/c", "." for "c", "/" for
+ * "/c" (appended to `out`, or as a new string); the last part: "c".
+ */
+void path_dirname(const char *path, struct strbuf *out);
+char *path_dirname_dup(const char *path);
+const char *path_basename(const char *path);
 
 /* ---- running programs (util/run.c) ----------------------------------------- */
 

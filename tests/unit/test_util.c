@@ -94,6 +94,27 @@ START_TEST(error_basic)
 }
 END_TEST
 
+START_TEST(path_parts)
+{
+	static const struct { const char *in, *dir, *base; } cases[] = {
+		{ "a/b/c", "a/b", "c" },
+		{ "c", ".", "c" },
+		{ "/c", "/", "c" },
+		{ "a/", "a", "" },
+		{ "../x.toml", "..", "x.toml" },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		char *d = path_dirname_dup(cases[i].in);
+
+		ck_assert_str_eq(d, cases[i].dir);
+		ck_assert_str_eq(path_basename(cases[i].in), cases[i].base);
+		free(d);
+	}
+}
+END_TEST
+
 START_TEST(run_basic)
 {
 	const char *echo[] = { "sh", "-c", "printf out; printf err >&2; exit 3",
@@ -153,6 +174,7 @@ Suite *suite_util(void)
 	tcase_add_test(tc, arena_basic);
 	tcase_add_test(tc, error_basic);
 	tcase_add_test(tc, run_basic);
+	tcase_add_test(tc, path_parts);
 	suite_add_tcase(s, tc);
 	return s;
 }
