@@ -96,6 +96,8 @@ struct resolve_cmd {
 	enum pep_resolution_mode resolution;
 	const char *exclude_newer_text;
 	int64_t exclude_newer;
+	/* which target settings came from [tool.cvlock] (for messages) */
+	bool pv_from_project, platform_from_project, impl_from_project;
 	bool upgrade;
 	struct strvec upgrade_packages;
 	bool check, dry_run;
@@ -334,12 +336,22 @@ static int target_setup(struct resolve_cmd *rc, struct target *t)
 		size_t plen;
 
 		if (!rc->python_version || !rc->platform) {
+			if (rc->pv_from_project || rc->platform_from_project) {
+				cvl_errorf("missing %s: [tool.cvlock] sets %s",
+					   rc->platform ? "the python version"
+							: "the platform",
+					   rc->platform ? "platform"
+							: "python-version");
+				fprintf(stderr, "hint: set both python-version and platform in [tool.cvlock], give the other with --python-version or --platform, or probe an interpreter with --python PATH\n");
+				return EXIT_USAGE;
+			}
 			cvl_errorf("missing %s", rc->platform ? "--python-version" : "--platform");
 			fprintf(stderr, "hint: give both --python-version and --platform, e.g. --python-version 3.12 --platform manylinux_2_28_x86_64, or --python PATH\n");
 			return EXIT_USAGE;
 		}
 		memset(&pt, 0, sizeof(pt));
 		if (!parse_python_version(rc->python_version, pt.python)) {
+			/* [tool.cvlock] python-version was checked when read */
 			cvl_errorf("invalid --python-version '%s'", rc->python_version);
 			fprintf(stderr, "hint: expected e.g. 3.12 or 3.12.1\n");
 			return EXIT_USAGE;
@@ -370,7 +382,10 @@ static int target_setup(struct resolve_cmd *rc, struct target *t)
 						  : cvl_cache_dir(rc->io.cache_dir);
 
 		if (rc->implementation) {
-			cvl_errorf("--implementation needs --python-version and --platform");
+			if (rc->impl_from_project)
+				cvl_errorf("[tool.cvlock] implementation needs python-version and platform");
+			else
+				cvl_errorf("--implementation needs --python-version and --platform");
 			return EXIT_USAGE;
 		}
 		r = sync_interp_probe(rc->python, cache_dir, &t->interp, &err);
@@ -592,12 +607,16 @@ static char *index_of(const char *page_url, const char *name)
 
 /* The files of a selected version the lock lists (with their hashes). */
 static int add_files(const struct lock_ctx *lc, struct res_source *src,
+		     const struct res_options *opts,
 		     const struct res_selected *sel, struct lock_package *pkg,
 		     struct cvl_error *err)
 {
 	const struct idx_file *const *files;
 	size_t nfiles, nused = 0, k;
+	bool binary, source;
 
+	/* --no-binary / --only-binary: only the files they allow */
+	res_options_allowed_formats(opts, sel->name, &binary, &source);
 	res_source_index_files(src, sel->cand, &files, &nfiles);
 	for (k = 0; k < nfiles; k++) {
 		struct lock_file_entry *e;
@@ -606,9 +625,11 @@ static int add_files(const struct lock_ctx *lc, struct res_source *src,
 		if (!file_usable(files[k]))
 			continue; /* nothing to check it against */
 		if (files[k]->kind == IDX_FILE_WHEEL) {
+			if (!binary)
+				continue;
 			e = lock_package_add_wheel(pkg);
 		} else if (files[k]->kind == IDX_FILE_SDIST) {
-			if (pkg->sdist)
+			if (!source || pkg->sdist)
 				continue; /* one sdist (.tar.gz sorts first) */
 			e = lock_package_sdist(pkg);
 		} else {
@@ -770,8 +791,9 @@ static void lock_requirements(const struct pep_inputs *in,
 
 static int build_lock(struct resolve_cmd *rc, const struct lock_ctx *lc,
 		      const struct pep_inputs *in, const struct target *t,
-		      struct res_source *src, const struct res_result *res,
-		      struct lock_file *lf, struct cvl_error *err)
+		      struct res_source *src, const struct res_options *opts,
+		      const struct res_result *res, struct lock_file *lf,
+		      struct cvl_error *err)
 {
 	char hex[65], hash[80];
 	char **markers;
@@ -810,7 +832,7 @@ static int build_lock(struct resolve_cmd *rc, const struct lock_ctx *lc,
 			lock_set_str(&pkg->index, index);
 			free(index);
 		}
-		r = add_files(lc, src, sel, pkg, err);
+		r = add_files(lc, src, opts, sel, pkg, err);
 		if (r < 0)
 			break;
 	}
@@ -831,6 +853,16 @@ static int build_lock(struct resolve_cmd *rc, const struct lock_ctx *lc,
 
 		format_time(rc->exclude_newer, ts);
 		lock_file_set_option(lf, "exclude-newer", ts);
+	}
+	for (i = 0; i < 2; i++) {
+		const struct strvec *set = i ? &in->only_binary : &in->no_binary;
+		struct strbuf sb = STRBUF_INIT;
+
+		if (!set->nr)
+			continue;
+		pep_format_control_format(set, &sb);
+		lock_file_set_option(lf, i ? "only-binary" : "no-binary", sb.buf);
+		strbuf_release(&sb);
 	}
 	lock_file_set_option(lf, "python-version", t->python);
 	if (t->described) {
@@ -921,6 +953,69 @@ static int add_list(struct res_options *opts, const struct pep_input_list *l,
 	return 0;
 }
 
+/*
+ * Direct references ("name @ URL") are refused for now rather than
+ * silently resolved from the index: the first one of the lists resolve
+ * reads (in file order), with its origin.
+ */
+static int check_no_urls(const struct pep_input_list *l, struct cvl_error *err)
+{
+	size_t i;
+
+	for (i = 0; i < l->nr; i++) {
+		const struct pep_input_req *q = &l->items[i];
+		bool vcs;
+
+		if (!q->req.url)
+			continue;
+		vcs = !strncmp(q->req.url, "git+", 4) ||
+		      !strncmp(q->req.url, "hg+", 3) ||
+		      !strncmp(q->req.url, "svn+", 4) ||
+		      !strncmp(q->req.url, "bzr+", 4);
+		cvl_error_set(err, CVL_EUNSUPPORTED,
+			      "%s reference '%s' is not supported yet",
+			      vcs ? "version control" : "direct", q->text);
+		if (q->file)
+			cvl_error_file(err, q->file);
+		if (q->line)
+			cvl_error_at(err, q->line, q->column);
+		cvl_error_hint(err, vcs ? "require a released version from the index, or lock a wheel built from the repository"
+				      : "require the version from an index, or serve the file in a --find-links directory");
+		return -CVL_EUNSUPPORTED;
+	}
+	return 0;
+}
+
+static int check_direct_references(const struct pep_inputs *in,
+				   struct cvl_error *err)
+{
+	size_t i;
+	int r;
+
+	r = check_no_urls(&in->requirements, err);
+	for (i = 0; !r && i < in->selected_extras.nr; i++) {
+		const char *e = in->selected_extras.v[i];
+		const struct pep_input_list *l =
+			pep_inputs_find_extra(in, e, strlen(e));
+
+		if (l)
+			r = check_no_urls(l, err);
+	}
+	for (i = 0; !r && i < in->selected_groups.nr; i++) {
+		const char *g = in->selected_groups.v[i];
+		const struct pep_input_list *l =
+			pep_inputs_find_group(in, g, strlen(g));
+
+		if (l)
+			r = check_no_urls(l, err);
+	}
+	if (!r)
+		r = check_no_urls(&in->constraints, err);
+	if (!r)
+		r = check_no_urls(&in->overrides, err);
+	return r;
+}
+
 static int fill_options(struct resolve_cmd *rc, const struct pep_inputs *in,
 			const struct target *t, const struct lock_file *old,
 			struct res_options *opts, struct cvl_error *err)
@@ -928,11 +1023,18 @@ static int fill_options(struct resolve_cmd *rc, const struct pep_inputs *in,
 	size_t i;
 	int r;
 
+	r = check_direct_references(in, err);
+	if (r < 0)
+		return r;
 	opts->env = &t->env;
 	opts->python = t->python;
 	opts->prerelease = rc->prerelease;
 	opts->resolution = rc->resolution;
 	opts->exclude_newer = rc->exclude_newer_text ? rc->exclude_newer : 0;
+	for (i = 0; i < in->no_binary.nr; i++)
+		strvec_push(&opts->no_binary, in->no_binary.v[i]);
+	for (i = 0; i < in->only_binary.nr; i++)
+		strvec_push(&opts->only_binary, in->only_binary.v[i]);
 	r = add_list(opts, &in->requirements, res_options_add_root, err);
 	for (i = 0; !r && i < in->selected_extras.nr; i++) {
 		const char *e = in->selected_extras.v[i];
@@ -1018,6 +1120,45 @@ static int read_old(struct resolve_cmd *rc, const char *path,
 	return 0;
 }
 
+/*
+ * The [tool.cvlock] settings the command line did not give: the
+ * pre-release and resolution modes, --exclude-newer, and the described
+ * target (python-version, platform, implementation; none of them when
+ * --python names an interpreter to probe).  The index settings are
+ * taken by cvl_index_opts_finish(), --no-binary / --only-binary by
+ * cvl_project_load().
+ */
+static int project_settings(struct resolve_cmd *rc, const struct pep_inputs *in)
+{
+	if (!rc->has_prerelease)
+		rc->prerelease = in->prerelease;
+	if (!rc->has_resolution)
+		rc->resolution = in->resolution;
+	if (!rc->exclude_newer_text && in->exclude_newer) {
+		if (!parse_timestamp(in->exclude_newer, &rc->exclude_newer)) {
+			cvl_errorf("invalid exclude-newer '%s' in [tool.cvlock]",
+				   in->exclude_newer);
+			return EXIT_USAGE;
+		}
+		rc->exclude_newer_text = in->exclude_newer;
+	}
+	if (rc->python)
+		return 0;
+	if (!rc->python_version && in->python_version) {
+		rc->python_version = in->python_version;
+		rc->pv_from_project = true;
+	}
+	if (!rc->platform && in->platform) {
+		rc->platform = in->platform;
+		rc->platform_from_project = true;
+	}
+	if (!rc->implementation && in->implementation) {
+		rc->implementation = in->implementation;
+		rc->impl_from_project = true;
+	}
+	return 0;
+}
+
 static int write_testcase(struct resolve_cmd *rc, const struct res_options *opts,
 			  const struct res_result *res, const char *why)
 {
@@ -1088,10 +1229,9 @@ static int run(struct resolve_cmd *rc, const char *path)
 		r = cvl_exit_status(r);
 		goto out;
 	}
-	if (!rc->has_prerelease)
-		rc->prerelease = in.prerelease;
-	if (!rc->has_resolution)
-		rc->resolution = in.resolution;
+	r = project_settings(rc, &in);
+	if (r)
+		goto out;
 
 	output = rc->output ? xstrdup(rc->output) : default_output(path);
 	base = strrchr(output, '/') ? strrchr(output, '/') + 1 : output;
@@ -1163,7 +1303,7 @@ static int run(struct resolve_cmd *rc, const char *path)
 			res.npkgs == 1 ? "" : "s",
 			(long long)(now_ms() - start));
 
-	r = build_lock(rc, &lc, &in, &t, src, &res, &lf, &err);
+	r = build_lock(rc, &lc, &in, &t, src, &opts, &res, &lf, &err);
 	if (!r)
 		r = lock_write(&lf, &out, &err);
 	if (r < 0) {

@@ -277,6 +277,16 @@ int cvl_project_load(struct cvl_ctx *ctx, const struct cvl_project_opts *o,
 			goto out;
 	}
 
+	for (i = 0; i < o->format_control.nr; i++) {
+		const char *fc = o->format_control.v[i];
+
+		if (fc[0] == 'n')
+			pep_format_control_apply(&in->no_binary,
+						 &in->only_binary, fc + 2);
+		else
+			pep_format_control_apply(&in->only_binary,
+						 &in->no_binary, fc + 2);
+	}
 	for (i = 0; i < o->extras.nr; i++) {
 		r = pep_inputs_select_extra(in, o->extras.v[i], err);
 		if (r < 0)
@@ -309,6 +319,8 @@ enum {
 	OPT_GROUP,
 	OPT_ALL_GROUPS,
 	OPT_NO_DEFAULT_GROUPS,
+	OPT_NO_BINARY,
+	OPT_ONLY_BINARY,
 	OPT_PROJECT_END,
 };
 
@@ -327,6 +339,10 @@ const struct cvl_option cvl_project_options[] = {
 	  "select every dependency group" },
 	{ "no-default-groups", 0, OPT_FLAG, OPT_NO_DEFAULT_GROUPS, NULL,
 	  "do not select the default groups ([tool.cvlock] default-groups, or 'dev')" },
+	{ "no-binary", 0, OPT_VALUE, OPT_NO_BINARY, "NAMES",
+	  "never use wheels of these projects (a,b | :all: | :none:; repeatable)" },
+	{ "only-binary", 0, OPT_VALUE, OPT_ONLY_BINARY, "NAMES",
+	  "never use sdists of these projects (a,b | :all: | :none:; repeatable)" },
 };
 const size_t cvl_nproject_options = ARRAY_SIZE(cvl_project_options);
 
@@ -358,6 +374,21 @@ int cvl_project_opts_option(struct cvl_project_opts *o, int id,
 	case OPT_NO_DEFAULT_GROUPS:
 		o->no_default_groups = true;
 		break;
+	case OPT_NO_BINARY:
+	case OPT_ONLY_BINARY: {
+		struct cvl_error err = CVL_ERROR_INIT;
+		const char *opt = id == OPT_NO_BINARY ? "--no-binary"
+						      : "--only-binary";
+
+		if (pep_format_control_check(value, strlen(value), &err) < 0) {
+			cvl_errorf("invalid %s: %s", opt, err.msg);
+			fprintf(stderr, "hint: expected project names separated by commas, :all: or :none:\n");
+			return EXIT_USAGE;
+		}
+		strvec_pushf(&o->format_control, "%c:%s",
+			     id == OPT_NO_BINARY ? 'n' : 'o', value);
+		break;
+	}
 	default:
 		BUG("option id %d is not a project option", id);
 	}
@@ -369,6 +400,7 @@ void cvl_project_opts_init(struct cvl_project_opts *o)
 	memset(o, 0, sizeof(*o));
 	strvec_init(&o->extras);
 	strvec_init(&o->groups);
+	strvec_init(&o->format_control);
 }
 
 void cvl_project_opts_release(struct cvl_project_opts *o)
@@ -376,6 +408,7 @@ void cvl_project_opts_release(struct cvl_project_opts *o)
 	free(o->sources);
 	strvec_clear(&o->extras);
 	strvec_clear(&o->groups);
+	strvec_clear(&o->format_control);
 	cvl_project_opts_init(o);
 }
 

@@ -20,11 +20,17 @@ struct cvl_project_opts {
 	struct strvec extras;
 	struct strvec groups;
 	bool all_extras, all_groups, no_default_groups;
+	/*
+	 * --no-binary / --only-binary in command-line order, as "n:VALUE"
+	 * or "o:VALUE": applied after the files' own (pip's semantics).
+	 */
+	struct strvec format_control;
 };
 
 /*
  * The project-input option group (-r, -c, --extra, --all-extras, --group,
- * --all-groups, --no-default-groups), shared by the commands that read a
+ * --all-groups, --no-default-groups, --no-binary, --only-binary), shared
+ * by the commands that read a
  * project: join it to the command's own table with cvl_options_join() and
  * pass the ids for which cvl_project_opt_id() is true to
  * cvl_project_opts_option().
@@ -33,7 +39,7 @@ struct cvl_project_opts {
 extern const struct cvl_option cvl_project_options[];
 extern const size_t cvl_nproject_options;
 bool cvl_project_opt_id(int id);
-/* Apply one option of the group; returns 0. */
+/* Apply one option of the group; 0, or an exit status after a message. */
 int cvl_project_opts_option(struct cvl_project_opts *o, int id,
 			    const char *value);
 
@@ -44,8 +50,9 @@ void cvl_project_opts_add_file(struct cvl_project_opts *o, const char *path,
 
 /*
  * Read `path` (a project directory, a pyproject.toml or a requirements
- * file; NULL: none) and the -r/-c files into `in` (initialized), then
- * select the extras and groups.  0 or -CVL_E* with err set.
+ * file; NULL: none) and the -r/-c files into `in` (initialized), apply
+ * --no-binary / --only-binary over the files' settings, then select the
+ * extras and groups.  0 or -CVL_E* with err set.
  */
 int cvl_project_load(struct cvl_ctx *ctx, const struct cvl_project_opts *o,
 		     const char *path, struct pep_inputs *in,

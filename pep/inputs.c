@@ -100,6 +100,8 @@ void pep_inputs_init(struct pep_inputs *in)
 	strvec_init(&in->selected_groups);
 	strvec_init(&in->extra_index_urls);
 	strvec_init(&in->find_links);
+	strvec_init(&in->no_binary);
+	strvec_init(&in->only_binary);
 	in->prerelease = PEP_PRERELEASE_IF_NECESSARY;
 	in->resolution = PEP_RESOLUTION_HIGHEST;
 }
@@ -126,6 +128,11 @@ void pep_inputs_release(struct pep_inputs *in)
 	strvec_clear(&in->extra_index_urls);
 	strvec_clear(&in->find_links);
 	free(in->python_version);
+	free(in->platform);
+	free(in->implementation);
+	free(in->exclude_newer);
+	strvec_clear(&in->no_binary);
+	strvec_clear(&in->only_binary);
 	pep_inputs_init(in);
 }
 
@@ -290,8 +297,134 @@ void pep_inputs_add_reqfile(struct pep_inputs *in, struct pep_reqfile *rf,
 		case PEP_REQFILE_PRE:
 			in->prerelease = PEP_PRERELEASE_ALLOW;
 			break;
+		case PEP_REQFILE_NO_BINARY:
+			pep_format_control_apply(&in->no_binary,
+						 &in->only_binary, e->value);
+			break;
+		case PEP_REQFILE_ONLY_BINARY:
+			pep_format_control_apply(&in->only_binary,
+						 &in->no_binary, e->value);
+			break;
 		}
 	}
+}
+
+/* ---- format control (pip's --no-binary / --only-binary) ---------------- */
+
+static void sorted_unique(const struct strvec *in, struct strvec *out);
+
+int pep_format_control_check(const char *value, size_t len,
+			     struct cvl_error *err)
+{
+	size_t i = 0;
+
+	for (;;) {
+		const char *comma = memchr(value + i, ',', len - i);
+		size_t end = comma ? (size_t)(comma - value) : len;
+		const char *item = value + i;
+		size_t n = end - i;
+
+		if (!(n == 5 && !memcmp(item, ":all:", 5)) &&
+		    !(n == 6 && !memcmp(item, ":none:", 6)) &&
+		    !pep_name_is_valid(item, n))
+			return cvl_error_set(err, CVL_EINVAL,
+					     "invalid project name '%.*s' in '%.*s'",
+					     (int)n, item, (int)len, value);
+		if (!comma)
+			return 0;
+		i = end + 1;
+	}
+}
+
+static void strvec_remove(struct strvec *sv, const char *s)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < sv->nr; i++) {
+		if (!strcmp(sv->v[i], s))
+			free(sv->v[i]);
+		else
+			sv->v[n++] = sv->v[i];
+	}
+	sv->nr = n;
+	if (sv->alloc)
+		sv->v[n] = NULL;
+}
+
+/* pip's FormatControl.handle_mutual_excludes */
+void pep_format_control_apply(struct strvec *target, struct strvec *other,
+			      const char *value)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *p = value, *all = NULL, *q;
+
+	/* everything up to the last ":all:" is covered by it */
+	for (q = strstr(value, ":all:"); q; q = strstr(q + 1, ":all:"))
+		all = q;
+	if (all) {
+		strvec_clear(target);
+		strvec_clear(other);
+		strvec_push(target, ":all:");
+		p = all + 5;
+		if (!strstr(p, ":none:"))
+			return;
+	}
+	while (*p) {
+		const char *comma = strchr(p, ',');
+		size_t n = comma ? (size_t)(comma - p) : strlen(p);
+
+		if (n == 6 && !memcmp(p, ":none:", 6)) {
+			strvec_clear(target);
+		} else if (n) {
+			strbuf_reset(&sb);
+			pep_name_canonicalize(p, n, &sb);
+			strvec_remove(other, sb.buf);
+			strvec_push_unique(target, sb.buf);
+		}
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	strbuf_release(&sb);
+}
+
+static bool strvec_has(const struct strvec *sv, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < sv->nr; i++)
+		if (!strcmp(sv->v[i], s))
+			return true;
+	return false;
+}
+
+/* pip's FormatControl.get_allowed_formats */
+void pep_format_control_allowed(const struct strvec *no_binary,
+				const struct strvec *only_binary,
+				const char *canonical_name, bool *binary,
+				bool *source)
+{
+	*binary = true;
+	*source = true;
+	if (strvec_has(only_binary, canonical_name))
+		*source = false;
+	else if (strvec_has(no_binary, canonical_name))
+		*binary = false;
+	else if (strvec_has(only_binary, ":all:"))
+		*source = false;
+	else if (strvec_has(no_binary, ":all:"))
+		*binary = false;
+}
+
+void pep_format_control_format(const struct strvec *set, struct strbuf *out)
+{
+	struct strvec s = STRVEC_INIT;
+	size_t i;
+
+	sorted_unique(set, &s);
+	for (i = 0; i < s.nr; i++)
+		strbuf_addf(out, "%s%s", i ? "," : "", s.v[i]);
+	strvec_clear(&s);
 }
 
 /* ---- selection --------------------------------------------------------- */
@@ -554,6 +687,15 @@ void pep_inputs_serialize(const struct pep_inputs *in, struct strbuf *out)
 		strbuf_addstr(out, "no-index\n");
 	put_field(out, "prerelease", pep_prerelease_mode_name(in->prerelease));
 	put_field(out, "resolution", pep_resolution_mode_name(in->resolution));
+	/* settings added later: only when set, so older hashes stay valid */
+	if (in->platform)
+		put_field(out, "platform", in->platform);
+	if (in->implementation)
+		put_field(out, "implementation", in->implementation);
+	if (in->exclude_newer)
+		put_field(out, "exclude-newer", in->exclude_newer);
+	put_strvec_sorted(out, "no-binary", &in->no_binary);
+	put_strvec_sorted(out, "only-binary", &in->only_binary);
 	put_list(out, "requirement", &in->requirements);
 	put_list(out, "constraint", &in->constraints);
 	put_list(out, "override", &in->overrides);
@@ -667,6 +809,22 @@ void pep_inputs_format_text(const struct pep_inputs *in, struct strbuf *out)
 		    pep_prerelease_mode_name(in->prerelease));
 	strbuf_addf(out, "resolution: %s\n",
 		    pep_resolution_mode_name(in->resolution));
+	if (in->platform)
+		strbuf_addf(out, "platform: %s\n", in->platform);
+	if (in->implementation)
+		strbuf_addf(out, "implementation: %s\n", in->implementation);
+	if (in->exclude_newer)
+		strbuf_addf(out, "exclude-newer: %s\n", in->exclude_newer);
+	if (in->no_binary.nr) {
+		strbuf_addstr(out, "no-binary: ");
+		pep_format_control_format(&in->no_binary, out);
+		strbuf_addch(out, '\n');
+	}
+	if (in->only_binary.nr) {
+		strbuf_addstr(out, "only-binary: ");
+		pep_format_control_format(&in->only_binary, out);
+		strbuf_addch(out, '\n');
+	}
 	text_section(out, "requirements", &in->requirements);
 	text_section(out, "constraints", &in->constraints);
 	text_section(out, "overrides", &in->overrides);

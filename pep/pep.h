@@ -569,6 +569,8 @@ enum pep_reqfile_kind {
 	PEP_REQFILE_FIND_LINKS,      /* -f / --find-links URL-OR-PATH */
 	PEP_REQFILE_NO_INDEX,        /* --no-index */
 	PEP_REQFILE_PRE,             /* --pre */
+	PEP_REQFILE_NO_BINARY,       /* --no-binary NAMES (checked) */
+	PEP_REQFILE_ONLY_BINARY,     /* --only-binary NAMES (checked) */
 };
 
 /*
@@ -680,7 +682,35 @@ struct pep_inputs {
 	enum pep_prerelease_mode prerelease;
 	enum pep_resolution_mode resolution;
 	char *python_version;               /* "3.12" or "3.12.1", or NULL */
+	char *platform;                     /* [tool.cvlock] platform, or NULL */
+	char *implementation;               /* "cp" or "pp", or NULL */
+	char *exclude_newer;                /* as written (checked), or NULL */
+	/* pip's format control: canonical names or ":all:" (see below) */
+	struct strvec no_binary, only_binary;
 };
+
+/*
+ * pip's --no-binary / --only-binary: `value` is a comma-separated list of
+ * project names, ":all:" or ":none:".  pep_format_control_check() says
+ * whether it is valid (CVL_EINVAL naming the bad item otherwise).
+ * pep_format_control_apply() updates the sets as pip does: a name goes
+ * into `target` and out of `other`; ":all:" clears both sets and leaves
+ * ":all:" in `target`; ":none:" clears `target`.  A later option thus
+ * overrides an earlier one for a name.
+ * pep_format_control_allowed() says which kinds of distribution a
+ * project may use: its own name wins over ":all:", --only-binary over
+ * --no-binary.
+ */
+int pep_format_control_check(const char *value, size_t len,
+			     struct cvl_error *err) WARN_UNUSED_RESULT;
+void pep_format_control_apply(struct strvec *target, struct strvec *other,
+			      const char *value);
+void pep_format_control_allowed(const struct strvec *no_binary,
+				const struct strvec *only_binary,
+				const char *canonical_name, bool *binary,
+				bool *source);
+/* "a,b" (sorted) or ":all:" for a set, as the lockfile records it. */
+void pep_format_control_format(const struct strvec *set, struct strbuf *out);
 
 void pep_inputs_init(struct pep_inputs *in);
 void pep_inputs_release(struct pep_inputs *in);
@@ -728,7 +758,8 @@ void pep_inputs_add_reqfile(struct pep_inputs *in, struct pep_reqfile *rf,
  * -> a"); [tool.cvlock] settings:
  *     index-url, extra-index-url, find-links, no-index,
  *     constraint-dependencies, override-dependencies, default-groups,
- *     prerelease, resolution, python-version
+ *     prerelease, resolution, python-version, platform, implementation,
+ *     exclude-newer, no-binary, only-binary
  * Fails with err->file, line and column set: malformed TOML, a wrong type,
  * an invalid name or requirement (at its character when the string is
  * written without escapes), an unknown [tool.cvlock] key (with a hint

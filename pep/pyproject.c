@@ -24,11 +24,16 @@ struct loader {
 static const char *const tool_keys[] = {
 	"constraint-dependencies",
 	"default-groups",
+	"exclude-newer",
 	"extra-index-url",
 	"find-links",
+	"implementation",
 	"index-url",
+	"no-binary",
 	"no-index",
+	"only-binary",
 	"override-dependencies",
+	"platform",
 	"prerelease",
 	"python-version",
 	"resolution",
@@ -595,6 +600,124 @@ static bool valid_python_version(const char *s, size_t len)
 	return parts == 2 || parts == 3;
 }
 
+static bool digits(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+/*
+ * "2024-05-01", or an RFC 3339 time "2024-05-01T12:00:00Z" (fraction
+ * and a numeric offset allowed), as cvlock resolve --exclude-newer.
+ */
+static bool valid_timestamp(const char *s, size_t len)
+{
+	size_t i = 19;
+
+	if (len < 10 || !digits(s, 4) || s[4] != '-' || !digits(s + 5, 2) ||
+	    s[7] != '-' || !digits(s + 8, 2))
+		return false;
+	if (len == 10)
+		return true;
+	if (len < 20 || (s[10] != 'T' && s[10] != 't') || !digits(s + 11, 2) ||
+	    s[13] != ':' || !digits(s + 14, 2) || s[16] != ':' ||
+	    !digits(s + 17, 2))
+		return false;
+	if (s[i] == '.') {
+		i++;
+		if (i >= len || !digits(s + i, 1))
+			return false;
+		while (i < len && digits(s + i, 1))
+			i++;
+	}
+	if (i + 1 == len && (s[i] == 'Z' || s[i] == 'z'))
+		return true;
+	return i + 6 == len && (s[i] == '+' || s[i] == '-') &&
+	       digits(s + i + 1, 2) && s[i + 3] == ':' && digits(s + i + 4, 2);
+}
+
+/* platform, implementation, exclude-newer: checked strings */
+static int tool_target(struct loader *ld, const struct toml_keyval *kv)
+{
+	const struct toml_value *v = kv->value;
+	const char *key = kv->key.p, *hint;
+	struct cvl_str s = v->u.string;
+	char **field;
+	bool ok;
+	size_t i;
+	int r = nonempty_string(ld, v, key);
+
+	if (r < 0)
+		return r;
+	if (!strcmp(key, "platform")) {
+		field = &ld->in->platform;
+		ok = s.len < 64;
+		for (i = 0; ok && i < s.len; i++)
+			ok = (s.p[i] >= 'a' && s.p[i] <= 'z') ||
+			     (s.p[i] >= 'A' && s.p[i] <= 'Z') ||
+			     (s.p[i] >= '0' && s.p[i] <= '9') ||
+			     s.p[i] == '_' || s.p[i] == '.' || s.p[i] == '-';
+		hint = "expected a platform tag such as 'manylinux_2_28_x86_64', 'macosx_14_0_arm64' or 'win_amd64'";
+	} else if (!strcmp(key, "implementation")) {
+		field = &ld->in->implementation;
+		ok = cvl_str_eq_cstr(s, "cp") || cvl_str_eq_cstr(s, "pp");
+		hint = "expected 'cp' (CPython) or 'pp' (PyPy)";
+	} else {
+		field = &ld->in->exclude_newer;
+		ok = valid_timestamp(s.p, s.len);
+		hint = "expected a date (2024-05-01) or an RFC 3339 time (2024-05-01T12:00:00Z)";
+	}
+	if (!ok) {
+		r = fail_at(ld, v->line, v->column, CVL_EINVAL,
+			    "invalid %s '%s' in [tool.cvlock]", key, s.p);
+		cvl_error_hint(ld->err, "%s", hint);
+		return r;
+	}
+	free(*field);
+	*field = xstrdup(s.p);
+	return 0;
+}
+
+/* no-binary, only-binary: lists of names, ":all:" or ":none:" (pip) */
+static int tool_format_control(struct loader *ld,
+			       const struct toml_keyval *kv)
+{
+	const struct toml_value *v = kv->value;
+	bool no = cvl_str_eq_cstr(kv->key, "no-binary");
+	size_t i;
+	int r = check_strings(ld, v, "a project name",
+			      no ? "tool.cvlock.no-binary"
+				 : "tool.cvlock.only-binary");
+
+	for (i = 0; !r && i < toml_array_size(v); i++) {
+		const struct toml_value *s = toml_array_at(v, i);
+		struct cvl_error ferr = CVL_ERROR_INIT;
+
+		r = nonempty_string(ld, s, kv->key.p);
+		if (!r && (memchr(s->u.string.p, ',', s->u.string.len) ||
+			   pep_format_control_check(s->u.string.p,
+						    s->u.string.len,
+						    &ferr) < 0)) {
+			r = fail_at(ld, s->line, s->column, CVL_EINVAL,
+				    "invalid project name '%s' in %s in [tool.cvlock]",
+				    s->u.string.p, kv->key.p);
+			cvl_error_hint(ld->err,
+				       "expected project names, \":all:\" or \":none:\", one per string");
+		}
+		if (!r)
+			pep_format_control_apply(no ? &ld->in->no_binary
+						    : &ld->in->only_binary,
+						 no ? &ld->in->only_binary
+						    : &ld->in->no_binary,
+						 s->u.string.p);
+	}
+	return r;
+}
+
 static int tool_enum(struct loader *ld, const struct toml_keyval *kv)
 {
 	const struct toml_value *v = kv->value;
@@ -722,6 +845,19 @@ static int tool_key(struct loader *ld, const struct toml_keyval *kv)
 		free(in->python_version);
 		in->python_version = xstrdup(v->u.string.p);
 		return 0;
+	}
+	if (!strcmp(key, "platform") || !strcmp(key, "implementation") ||
+	    !strcmp(key, "exclude-newer")) {
+		r = want_type(ld, kv, TOML_STRING);
+		if (!r)
+			r = tool_target(ld, kv);
+		return r;
+	}
+	if (!strcmp(key, "no-binary") || !strcmp(key, "only-binary")) {
+		r = want_type(ld, kv, TOML_ARRAY);
+		if (!r)
+			r = tool_format_control(ld, kv);
+		return r;
 	}
 	BUG("unhandled [tool.cvlock] key '%s'", key);
 }

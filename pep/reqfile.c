@@ -300,6 +300,8 @@ enum opt_id {
 	OPT_FIND_LINKS,
 	OPT_NO_INDEX,
 	OPT_PRE,
+	OPT_NO_BINARY,
+	OPT_ONLY_BINARY,
 	OPT_EDITABLE,
 	OPT_HASH,
 	OPT_REQUIRE_HASHES,
@@ -323,11 +325,11 @@ static const struct {
 	{ "editable", 'e', true, OPT_EDITABLE, false },
 	{ "hash", 0, true, OPT_HASH, true },
 	{ "require-hashes", 0, false, OPT_REQUIRE_HASHES, false },
+	{ "no-binary", 0, true, OPT_NO_BINARY, false },
+	{ "only-binary", 0, true, OPT_ONLY_BINARY, false },
 	/* pip's other file options: known, so the error says "not supported" */
 	{ "trusted-host", 0, true, OPT_UNSUPPORTED, false },
 	{ "prefer-binary", 0, false, OPT_UNSUPPORTED, false },
-	{ "only-binary", 0, true, OPT_UNSUPPORTED, false },
-	{ "no-binary", 0, true, OPT_UNSUPPORTED, false },
 	{ "use-feature", 0, true, OPT_UNSUPPORTED, false },
 	{ "global-option", 0, true, OPT_UNSUPPORTED, true },
 	{ "config-settings", 0, true, OPT_UNSUPPORTED, true },
@@ -478,6 +480,24 @@ static int parse_options(struct parser *ps, const struct lline *ll,
 		case OPT_PRE:
 			add_entry(ps, PEP_REQFILE_PRE, ll, cur->off, NULL, 0);
 			break;
+		case OPT_NO_BINARY:
+		case OPT_ONLY_BINARY: {
+			struct cvl_error ferr = CVL_ERROR_INIT;
+
+			if (pep_format_control_check(value, vlen, &ferr) < 0) {
+				r = fail_at(ps, ll, voff, CVL_EINVAL,
+					    "invalid value of option '%s': %s",
+					    name.buf, ferr.msg);
+				cvl_error_hint(ps->err,
+					       "expected project names separated by commas, :all: or :none:");
+				goto out;
+			}
+			add_entry(ps, options[o].id == OPT_NO_BINARY
+					      ? PEP_REQFILE_NO_BINARY
+					      : PEP_REQFILE_ONLY_BINARY,
+				  ll, voff, value, vlen);
+			break;
+		}
 		case OPT_EDITABLE:
 			r = fail_at(ps, ll, cur->off, CVL_EUNSUPPORTED,
 				    "editable requirement '%s %.*s' is not supported",

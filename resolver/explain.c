@@ -347,7 +347,41 @@ static void render_group(struct res_state *st, const struct group *g,
 
 /* ---- hints ----------------------------------------------------------- */
 
-enum hint_kind { HINT_PRE, HINT_YANKED, HINT_PYTHON, HINT_DIST, HINT_NEW, NHINTS };
+enum hint_kind {
+	HINT_PRE,
+	HINT_YANKED,
+	HINT_PYTHON,
+	HINT_DIST,
+	HINT_FORMAT,
+	HINT_NEW,
+	NHINTS
+};
+
+/*
+ * "hint: foo 1.0 has only an sdist and --only-binary foo is set" (or
+ * ":all:" when that is the rule that applies), "hint: foo 1.0 has only
+ * wheels and --no-binary foo is set".
+ */
+static void format_hint(struct res_state *st, const struct rpkg *t,
+			const struct res_candidate *c, struct strbuf *sb)
+{
+	const struct res_options *o = st->opts;
+	bool binary, source, only = false;
+	const struct strvec *sv;
+	const char *who = ":all:";
+	size_t i;
+
+	res_options_allowed_formats(o, t->p.name, &binary, &source);
+	if (!source && c->has_sdist)
+		only = true;
+	sv = only ? &o->only_binary : &o->no_binary;
+	for (i = 0; i < sv->nr; i++)
+		if (!strcmp(sv->v[i], t->p.name))
+			who = t->p.name;
+	strbuf_addf(sb, "hint: %s %s has only %s and --%s %s is set",
+		    t->p.name, c->version_str, only ? "an sdist" : "wheels",
+		    only ? "only-binary" : "no-binary", who);
+}
 
 static void hints_for(struct res_state *st, const struct rreq *r,
 		      struct strvec *out)
@@ -381,6 +415,9 @@ static void hints_for(struct res_state *st, const struct rreq *r,
 			break;
 		case RES_EXCL_NO_DIST:
 			best[HINT_DIST] = c;
+			break;
+		case RES_EXCL_FORMAT:
+			best[HINT_FORMAT] = c;
 			break;
 		case RES_EXCL_TOO_NEW:
 			best[HINT_NEW] = c;
@@ -422,6 +459,9 @@ static void hints_for(struct res_state *st, const struct rreq *r,
 				    "with the target and no usable source "
 				    "distribution", t->p.name, c->version_str);
 			break;
+		case HINT_FORMAT:
+			format_hint(st, t, c, &sb);
+			break;
 		case HINT_NEW:
 			strbuf_addf(&sb, "hint: %s %s was uploaded after the "
 				    "--exclude-newer date", t->p.name,
@@ -460,7 +500,9 @@ static void hints_for(struct res_state *st, const struct rreq *r,
  * be installed".  Sentences are sorted (project first, then by text),
  * duplicates dropped.  Hints follow, one per package and reason: a
  * pre-release, a yanked version, Requires-Python, no compatible
- * distribution, --exclude-newer.
+ * distribution, one that --no-binary / --only-binary forbid
+ * ("hint: foo 1.0 has only an sdist and --only-binary foo is set"),
+ * --exclude-newer.
  */
 void res_explain(struct res_state *st, Solver *solv, struct strbuf *out)
 {

@@ -55,11 +55,10 @@ static bool python_admits(struct res_state *st, const char *rp)
 void res_classify(struct res_state *st, struct rpkg *p)
 {
 	const struct res_options *o = st->opts;
-	bool no_binary = o->no_binary_all || res_name_listed(&o->no_binary, p->p.name);
-	bool only_binary = o->only_binary_all ||
-			   res_name_listed(&o->only_binary, p->p.name);
+	bool binary, source;
 	size_t i;
 
+	res_options_allowed_formats(o, p->p.name, &binary, &source);
 	if (p->p.ncands > 1)
 		qsort(p->p.cands, p->p.ncands, sizeof(*p->p.cands), cmp_cand);
 	for (i = 0; i < p->p.ncands; i++) {
@@ -74,9 +73,14 @@ void res_classify(struct res_state *st, struct rpkg *p)
 			c->excluded = RES_EXCL_REQUIRES_PYTHON;
 			continue;
 		}
-		if ((no_binary || !c->has_wheel) && (only_binary || !c->has_sdist))
-			c->excluded = RES_EXCL_NO_DIST;
-		else if (o->exclude_newer > 0 &&
+		if (!(binary && c->has_wheel) && !(source && c->has_sdist)) {
+			/* FORMAT: it has a distribution, but not one allowed */
+			if ((c->has_wheel && !binary) ||
+			    (c->has_sdist && !source))
+				c->excluded = RES_EXCL_FORMAT;
+			else
+				c->excluded = RES_EXCL_NO_DIST;
+		} else if (o->exclude_newer > 0 &&
 			 (c->upload_time < 0 || c->upload_time > o->exclude_newer))
 			c->excluded = RES_EXCL_TOO_NEW;
 	}

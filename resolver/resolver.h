@@ -41,6 +41,7 @@ enum res_exclusion {
 	RES_OK = 0,
 	RES_EXCL_REQUIRES_PYTHON, /* Requires-Python excludes the target */
 	RES_EXCL_NO_DIST,         /* no compatible wheel and no usable sdist */
+	RES_EXCL_FORMAT,          /* what it has, --no/--only-binary forbid */
 	RES_EXCL_TOO_NEW,         /* uploaded after --exclude-newer (or unknown) */
 	RES_EXCL_INVALID,         /* unparsable version or metadata */
 };
@@ -152,8 +153,12 @@ struct res_options {
 	enum pep_prerelease_mode prerelease;
 	enum pep_resolution_mode resolution;
 	int64_t exclude_newer; /* 0: none */
+	/*
+	 * pip's format control: canonical names or ":all:", as
+	 * pep_format_control_apply() leaves them (the _all flags add ":all:")
+	 */
 	bool no_binary_all, only_binary_all;
-	struct strvec no_binary, only_binary; /* canonical names */
+	struct strvec no_binary, only_binary;
 	/* inputs */
 	struct pep_requirement *roots;
 	size_t nroots, roots_alloc;
@@ -180,6 +185,13 @@ int res_options_add_override(struct res_options *opts, const char *req,
 void res_options_add_locked(struct res_options *opts, const char *name,
 			    const char *version);
 void res_options_add_upgrade(struct res_options *opts, const char *name);
+/*
+ * Which distributions of package `canonical_name` the format control
+ * allows: wheels (`binary`) and sdists (`source`).
+ */
+void res_options_allowed_formats(const struct res_options *opts,
+				 const char *canonical_name, bool *binary,
+				 bool *source);
 
 struct res_selected {
 	const char *name; /* canonical */

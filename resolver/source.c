@@ -183,6 +183,32 @@ void res_options_add_upgrade(struct res_options *opts, const char *name)
 	free(c);
 }
 
+static bool listed_exactly(const struct strvec *sv, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sv->nr; i++)
+		if (!strcmp(sv->v[i], name))
+			return true;
+	return false;
+}
+
+void res_options_allowed_formats(const struct res_options *opts,
+				 const char *canonical_name, bool *binary,
+				 bool *source)
+{
+	pep_format_control_allowed(&opts->no_binary, &opts->only_binary,
+				   canonical_name, binary, source);
+	/* the _all flags are ":all:" entries: a name listed wins */
+	if (listed_exactly(&opts->only_binary, canonical_name) ||
+	    listed_exactly(&opts->no_binary, canonical_name))
+		return;
+	if (opts->only_binary_all)
+		*source = false;
+	else if (opts->no_binary_all && *source)
+		*binary = false;
+}
+
 /* ---- the in-memory source ------------------------------------------- */
 
 struct mem_pkg {

@@ -24,7 +24,9 @@
  *     option resolution highest|lowest|lowest-direct
  *     option prerelease if-necessary|allow|disallow
  *     option exclude-newer SECONDS / option window N
- *     option no-binary NAME|:all: / option only-binary NAME|:all:
+ *     option no-binary NAMES / option only-binary NAMES
+ *                                        pip's values (a,b / :all: /
+ *                                        :none:), applied in order
  *     option show-loads                  print metadata loads and solver rounds
  *     result                             the rest of the file is the
  *                                        expected output, byte for byte
@@ -274,10 +276,14 @@ static int tc_line(struct tc_parse *tp, const char *line)
 			tc->opts.exclude_newer = n;
 		else if (!strcmp(o, "window") && parse_long(v, &n) && n > 0)
 			tc->opts.window = (size_t)n;
-		else if (!strcmp(o, "no-binary") && w.nr == 3)
-			strvec_push(&tc->opts.no_binary, v);
-		else if (!strcmp(o, "only-binary") && w.nr == 3)
-			strvec_push(&tc->opts.only_binary, v);
+		else if (!strcmp(o, "no-binary") && w.nr == 3 &&
+			 !pep_format_control_check(v, strlen(v), NULL))
+			pep_format_control_apply(&tc->opts.no_binary,
+						 &tc->opts.only_binary, v);
+		else if (!strcmp(o, "only-binary") && w.nr == 3 &&
+			 !pep_format_control_check(v, strlen(v), NULL))
+			pep_format_control_apply(&tc->opts.only_binary,
+						 &tc->opts.no_binary, v);
 		else if (!strcmp(o, "show-loads"))
 			tc->show_loads = true;
 		else

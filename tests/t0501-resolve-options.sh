@@ -11,6 +11,9 @@
 DATA="$top_srcdir/tests/data/resolve-options"
 make_index "$DATA/index.json" idx || exit 1
 IDX="file://$TRASH/idx/simple/"
+# upload times (--exclude-newer) need the JSON pages of an HTTP index
+start_index_server idx || exit 1
+URL=$(index_url)
 TARGET="--python-version 3.11 --platform manylinux_2_28_x86_64"
 
 # res [DIR] [options]: resolve for the test target, no cache
@@ -134,6 +137,187 @@ test_expect_success '--upgrade-package: extras, markers and URLs are refused' '
 	grep -q "^error: invalid --upgrade-package '"'"'==1.0'"'"': " err &&
 	test_expect_code 2 res -r u/req.in -o u/pylock.toml -P "pinme; os_name == \"nt\"" 2>err &&
 	grep -q "expected NAME or NAME==VERSION" err
+'
+
+# options FILE: the [tool.cvlock] table of a lockfile without inputs-hash
+# and requirements
+options() {
+	sed -n "/^\[tool\.cvlock\]/,\$p" "$1" | grep -v "^inputs-hash\|^requirements"
+}
+
+test_expect_success '[tool.cvlock] python-version, platform, implementation, exclude-newer' '
+	project t target.toml &&
+	cvlock resolve t --index-url "$URL" --no-cache 2>err &&
+	options t/pylock.toml >actual &&
+	cat >expect <<-\EOF &&
+	[tool.cvlock]
+	exclude-newer = "2020-01-15T00:00:00Z"
+	implementation = "pp"
+	platform = "win_amd64"
+	prerelease = "if-necessary"
+	python-version = "3.12.0"
+	resolution = "highest"
+	EOF
+	test_cmp expect actual &&
+	grep -q "^environments = \[\"sys_platform == \\\\\"win32\\\\\" and platform_machine == \\\\\"AMD64\\\\\" and implementation_name == \\\\\"pypy\\\\\"\"\]$" t/pylock.toml &&
+	grep -q "^requires-python = \"==3.12.\*\"$" t/pylock.toml &&
+	grep -q "^version = \"1.0\"$" t/pylock.toml
+'
+
+test_expect_success 'the command line overrides [tool.cvlock]' '
+	cvlock resolve t --index-url "$URL" --no-cache --python-version 3.11 \
+		--exclude-newer 2020-02-15 --implementation cp -U 2>err &&
+	options t/pylock.toml >actual &&
+	cat >expect <<-\EOF &&
+	[tool.cvlock]
+	exclude-newer = "2020-02-15T00:00:00Z"
+	implementation = "cp"
+	platform = "win_amd64"
+	prerelease = "if-necessary"
+	python-version = "3.11.0"
+	resolution = "highest"
+	EOF
+	test_cmp expect actual &&
+	grep -q "^version = \"1.1\"$" t/pylock.toml &&
+	cvlock resolve t --index-url "$URL" --no-cache \
+		--platform manylinux_2_28_x86_64 2>err &&
+	grep -q "^platform = \"manylinux_2_28_x86_64\"$" t/pylock.toml &&
+	grep -q "^python-version = \"3.12.0\"$" t/pylock.toml
+'
+
+test_expect_success '[tool.cvlock] python-version without a platform: exit 2' '
+	project t2 target.toml &&
+	sed -i "/^platform/d" t2/pyproject.toml &&
+	test_expect_code 2 cvlock resolve t2 --index-url "$URL" --no-cache 2>err &&
+	cat >expect <<-\EOF &&
+	error: missing the platform: [tool.cvlock] sets python-version
+	hint: set both python-version and platform in [tool.cvlock], give the other with --python-version or --platform, or probe an interpreter with --python PATH
+	EOF
+	test_cmp expect err &&
+	test ! -e t2/pylock.toml &&
+	sed -i "s/^exclude-newer = .*/exclude-newer = \"yesterday\"/" t2/pyproject.toml &&
+	test_expect_code 2 cvlock resolve t2 --index-url "$URL" --no-cache 2>err &&
+	grep -q "^error: t2/pyproject.toml:9:17: invalid exclude-newer '"'"'yesterday'"'"' in \[tool.cvlock\]$" err
+'
+
+test_expect_success 'exclude-newer applies to a file:// index too (no upload times: nothing)' '
+	mkdir fe && echo pinme >fe/req.in &&
+	test_expect_code 1 res -r fe/req.in -o fe/pylock.toml \
+		--exclude-newer 2030-01-01 2>err &&
+	grep -q "^hint: pinme 1.2 was uploaded after the --exclude-newer date$" err
+'
+
+# files PKG LOCKFILE: the file names a package entry lists
+files() {
+	awk -v p="\"$1\"" '
+	/^\[\[packages\]\]/ { cur = "" }
+	/^name = / && cur == "" { cur = $3; next }
+	/^name = / && cur == p { print $3 }
+	' "$2"
+}
+
+test_expect_success '--only-binary NAME: a wheel-only version, and no sdist in the lock' '
+	mkdir b && printf "sonly\nwonly\nboth\n" >b/req.in &&
+	res -r b/req.in -o b/pylock.toml 2>err &&
+	grep -A1 "^name = \"both\"" b/pylock.toml | grep -q "^version = \"2.0\"$" &&
+	files both b/pylock.toml >actual &&
+	echo "\"both-2.0.tar.gz\"" >expect &&
+	test_cmp expect actual &&
+	! grep -q "binary" b/pylock.toml &&
+	grep "^inputs-hash" b/pylock.toml >hash-plain &&
+	res -r b/req.in -o b/pylock.toml --only-binary both 2>err &&
+	grep -A1 "^name = \"both\"" b/pylock.toml | grep -q "^version = \"1.0\"$" &&
+	files both b/pylock.toml >actual &&
+	echo "\"both-1.0-py3-none-any.whl\"" >expect &&
+	test_cmp expect actual &&
+	grep -q "^only-binary = \"both\"$" b/pylock.toml &&
+	grep "^inputs-hash" b/pylock.toml >hash-only &&
+	! cmp -s hash-plain hash-only
+'
+
+test_expect_success '--no-binary: no wheel in the lock; later options win' '
+	res -r b/req.in -o b/pylock.toml --only-binary both --no-binary both \
+		-P both==1.0 2>err &&
+	grep -A1 "^name = \"both\"" b/pylock.toml | grep -q "^version = \"1.0\"$" &&
+	files both b/pylock.toml >actual &&
+	echo "\"both-1.0.tar.gz\"" >expect &&
+	test_cmp expect actual &&
+	grep -q "^no-binary = \"both\"$" b/pylock.toml &&
+	! grep -q "^only-binary" b/pylock.toml &&
+	res -r b/req.in -o b/pylock.toml --no-binary :all: --only-binary wonly \
+		-P both==1.0 2>err &&
+	files sonly b/pylock.toml >actual &&
+	files wonly b/pylock.toml >>actual &&
+	files both b/pylock.toml >>actual &&
+	cat >expect <<-\EOF &&
+	"sonly-1.0.tar.gz"
+	"wonly-1.0-py3-none-any.whl"
+	"both-1.0.tar.gz"
+	EOF
+	test_cmp expect actual &&
+	grep -q "^no-binary = \":all:\"$" b/pylock.toml &&
+	grep -q "^only-binary = \"wonly\"$" b/pylock.toml
+'
+
+test_expect_success '--only-binary :all: / --no-binary :all: with no usable file: the hint' '
+	test_expect_code 1 res -r b/req.in -o b/pylock.x.toml --only-binary :all: 2>err &&
+	cat >expect <<-\EOF &&
+	error: no solution:
+	  * the project requires sonly, but no version of sonly is usable
+	hint: sonly 1.0 has only an sdist and --only-binary :all: is set
+	EOF
+	test_cmp expect err &&
+	test_expect_code 1 res -r b/req.in -o b/pylock.x.toml --no-binary wonly 2>err &&
+	cat >expect <<-\EOF &&
+	error: no solution:
+	  * the project requires wonly, but no version of wonly is usable
+	hint: wonly 1.0 has only wheels and --no-binary wonly is set
+	EOF
+	test_cmp expect err &&
+	test ! -e b/pylock.x.toml
+'
+
+test_expect_success 'format control from a requirements file and [tool.cvlock]' '
+	mkdir rf && printf "%s\n" "--only-binary=both" "-r ../b/req.in" >rf/req.in &&
+	res -r rf/req.in -o rf/pylock.toml 2>err &&
+	grep -A1 "^name = \"both\"" rf/pylock.toml | grep -q "^version = \"1.0\"$" &&
+	res -r rf/req.in -o rf/pylock.toml --no-binary both -U 2>err &&
+	grep -A1 "^name = \"both\"" rf/pylock.toml | grep -q "^version = \"2.0\"$" &&
+	project pb binary.toml &&
+	res pb 2>err &&
+	grep -A1 "^name = \"both\"" pb/pylock.toml | grep -q "^version = \"1.0\"$" &&
+	grep -q "^only-binary = \"both\"$" pb/pylock.toml &&
+	cvlock inputs pb --no-binary wonly >inputs &&
+	grep -q "^only-binary: both$" inputs &&
+	grep -q "^no-binary: wonly$" inputs
+'
+
+test_expect_success 'invalid --no-binary / --only-binary values: exit 2' '
+	test_expect_code 2 res -r b/req.in -o b/pylock.x.toml --no-binary "a,,b" 2>err &&
+	cat >expect <<-\EOF &&
+	error: invalid --no-binary: invalid project name '"''"' in '"'"'a,,b'"'"'
+	hint: expected project names separated by commas, :all: or :none:
+	EOF
+	test_cmp expect err &&
+	echo "--no-binary -x" >bad.in &&
+	test_expect_code 2 res -r bad.in -o b/pylock.x.toml 2>err &&
+	grep -q "^error: bad.in:1:13: invalid value of option '"'"'--no-binary'"'"': invalid project name '"'"'-x'"'"' in '"'"'-x'"'"'$" err &&
+	test ! -e b/pylock.x.toml
+'
+
+test_expect_success 'direct references: refused with their origin, nothing written' '
+	mkdir d &&
+	printf "%s\n" alpha "beta @ https://h.example/beta-1.0-py3-none-any.whl" >d/req.in &&
+	test_expect_code 2 res -r d/req.in -o d/pylock.toml 2>err &&
+	cat >expect <<-\EOF &&
+	error: d/req.in:2:1: direct reference '"'"'beta @ https://h.example/beta-1.0-py3-none-any.whl'"'"' is not supported yet
+	hint: require the version from an index, or serve the file in a --find-links directory
+	EOF
+	test_cmp expect err &&
+	echo "alpha @ git+https://h.example/alpha.git" >d/git.in &&
+	test_expect_code 2 res -r d/git.in -o d/pylock.toml 2>err &&
+	grep -q "^error: d/git.in:1:1: version control reference '"'"'alpha @ git+https://h.example/alpha.git'"'"' is not supported yet$" err &&
+	test ! -e d/pylock.toml
 '
 
 test_done

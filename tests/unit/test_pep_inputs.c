@@ -261,6 +261,93 @@ START_TEST(reqfile_settings)
 }
 END_TEST
 
+/*
+ * pip's format control: options applied in order, then the formats
+ * allowed for a few names ("b" binary only, "s" source only, "bs" both).
+ */
+static const struct {
+	const char *ops; /* "n:VALUE" (--no-binary) or "o:VALUE", ';'-separated */
+	const char *want; /* "name=formats ..." for a, b and c */
+} format_cases[] = {
+	{ "", "a=bs b=bs c=bs" },
+	{ "n:a", "a=s b=bs c=bs" },
+	{ "o:B", "a=bs b=b c=bs" },
+	{ "o:A", "a=b b=bs c=bs" },
+	{ "n:a;o:a", "a=b b=bs c=bs" },
+	{ "o:a;n:a", "a=s b=bs c=bs" },
+	{ "n::all:", "a=s b=s c=s" },
+	{ "n::all:;o:b", "a=s b=b c=s" },
+	/* a name wins over :all:, only-binary :all: over no-binary :all: */
+	{ "o:b;n::all:", "a=s b=s c=s" },
+	{ "n::all:,b", "a=s b=s c=s" },
+	{ "o::all:;n:c", "a=b b=b c=s" },
+	{ "n:a,b;n::none:", "a=bs b=bs c=bs" },
+	{ "n:a,b;n::none:,c", "a=bs b=bs c=s" },
+	{ "n:a;o::all:,:none:,b", "a=bs b=b c=bs" },
+	{ "n:x,:all:,a", "a=s b=s c=s" },
+	{ "n::all:,:none:,a", "a=s b=bs c=bs" },
+};
+
+START_TEST(format_control)
+{
+	struct strvec no = STRVEC_INIT, only = STRVEC_INIT;
+	struct strbuf got = STRBUF_INIT;
+	char *ops = xstrdup(format_cases[_i].ops), *op, *save = ops;
+	static const char *const names[] = { "a", "b", "c" };
+	size_t i;
+
+	for (op = ops; *op; ) {
+		char *semi = strchr(op, ';');
+
+		if (semi)
+			*semi = '\0';
+		ck_assert_int_eq(pep_format_control_check(op + 2, strlen(op + 2),
+							  NULL), 0);
+		if (op[0] == 'n')
+			pep_format_control_apply(&no, &only, op + 2);
+		else
+			pep_format_control_apply(&only, &no, op + 2);
+		op = semi ? semi + 1 : op + strlen(op);
+	}
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		bool binary, source;
+
+		pep_format_control_allowed(&no, &only, names[i], &binary, &source);
+		strbuf_addf(&got, "%s%s=%s%s", i ? " " : "", names[i],
+			    binary ? "b" : "", source ? "s" : "");
+	}
+	ck_assert_msg(!strcmp(got.buf, format_cases[_i].want),
+		      "case %d (%s): got %s", _i, format_cases[_i].ops, got.buf);
+	free(save);
+	strvec_clear(&no);
+	strvec_clear(&only);
+	strbuf_release(&got);
+}
+END_TEST
+
+START_TEST(format_control_check)
+{
+	struct cvl_error err = CVL_ERROR_INIT;
+	struct strbuf sb = STRBUF_INIT;
+	struct strvec set = STRVEC_INIT;
+
+	ck_assert_int_eq(pep_format_control_check("a,B.c,:all:,:none:", 18,
+						  &err), 0);
+	ck_assert_int_eq(pep_format_control_check("a,", 2, &err), -CVL_EINVAL);
+	ck_assert_str_eq(err.msg, "invalid project name '' in 'a,'");
+	ck_assert_int_eq(pep_format_control_check(":ALL:", 5, &err),
+			 -CVL_EINVAL);
+	ck_assert_int_eq(pep_format_control_check("a b", 3, &err), -CVL_EINVAL);
+	strvec_push(&set, "b");
+	strvec_push(&set, "a");
+	strvec_push(&set, "b");
+	pep_format_control_format(&set, &sb);
+	ck_assert_str_eq(sb.buf, "a,b");
+	strvec_clear(&set);
+	strbuf_release(&sb);
+}
+END_TEST
+
 START_TEST(selection)
 {
 	struct pep_inputs in;
@@ -358,6 +445,9 @@ Suite *suite_pep_inputs(void)
 	tcase_add_test(tc, canonical_requirements);
 	tcase_add_test(tc, reqfile_settings);
 	tcase_add_test(tc, selection);
+	tcase_add_loop_test(tc, format_control, 0,
+			    (int)ARRAY_SIZE(format_cases));
+	tcase_add_test(tc, format_control_check);
 	tcase_add_test(tc, mode_names);
 	tcase_add_test(tc, text_listing);
 	suite_add_tcase(s, tc);

@@ -119,6 +119,26 @@ static const struct {
 	  "requirements:\n  a  (pyproject.toml:2)\n" },
 	{ "[tool.cvlock]\nprerelease = \"allow\"\ndefault-groups = []\n",
 	  "prerelease: allow\nresolution: highest\ndefault-groups: (none)\n" },
+	/* the target and pip's format control (applied in order) */
+	{ "[tool.cvlock]\n"
+	  "python-version = \"3.11\"\n"
+	  "platform = \"macosx_14_0_arm64\"\n"
+	  "implementation = \"pp\"\n"
+	  "exclude-newer = \"2024-05-01T12:00:00.5+02:00\"\n"
+	  "only-binary = [\":all:\", \"Zope.Interface\"]\n"
+	  "no-binary = [\"zope-interface\", \"lxml\"]\n",
+	  "python-version: 3.11\n"
+	  "prerelease: if-necessary\nresolution: highest\n"
+	  "platform: macosx_14_0_arm64\n"
+	  "implementation: pp\n"
+	  "exclude-newer: 2024-05-01T12:00:00.5+02:00\n"
+	  "no-binary: lxml,zope-interface\n"
+	  "only-binary: :all:\n" },
+	{ "[tool.cvlock]\nexclude-newer = \"2024-05-01\"\n"
+	  "no-binary = [\"a\", \":none:\", \"b\"]\n",
+	  "prerelease: if-necessary\nresolution: highest\n"
+	  "exclude-newer: 2024-05-01\n"
+	  "no-binary: b\n" },
 };
 
 START_TEST(pyproject_good)
@@ -235,7 +255,7 @@ static const struct {
 	/* [tool.cvlock] */
 	{ "[tool.cvlock]\nindex-url = \"https://x\"\nfoo = 1\n", CVL_EINVAL, 3, 1,
 	  "unknown key 'foo' in [tool.cvlock]",
-	  "valid keys: constraint-dependencies, default-groups, extra-index-url, find-links, index-url, no-index, override-dependencies, prerelease, python-version, resolution" },
+	  "valid keys: constraint-dependencies, default-groups, exclude-newer, extra-index-url, find-links, implementation, index-url, no-binary, no-index, only-binary, override-dependencies, platform, prerelease, python-version, resolution" },
 	{ "[tool.cvlock]\nindex_url = \"https://x\"\n", CVL_EINVAL, 2, 1,
 	  "unknown key 'index_url' in [tool.cvlock]", NULL },
 	{ "[tool]\ncvlock = 1\n", CVL_EINVAL, 2, 10,
@@ -272,6 +292,37 @@ static const struct {
 	  "expected a version such as '3.12' or '3.12.1'" },
 	{ "[tool.cvlock]\npython-version = \"3.12.\"\n", CVL_EINVAL, 2, 18,
 	  "invalid python-version '3.12.' in [tool.cvlock]", NULL },
+	{ "[tool.cvlock]\nplatform = \"linux x86\"\n", CVL_EINVAL, 2, 12,
+	  "invalid platform 'linux x86' in [tool.cvlock]",
+	  "expected a platform tag such as 'manylinux_2_28_x86_64', 'macosx_14_0_arm64' or 'win_amd64'" },
+	{ "[tool.cvlock]\nplatform = \"\"\n", CVL_EINVAL, 2, 12,
+	  "empty value for 'platform' in [tool.cvlock]", NULL },
+	{ "[tool.cvlock]\nplatform = [\"linux\"]\n", CVL_EINVAL, 2, 12,
+	  "key 'platform' in [tool.cvlock] must be a string, not an array",
+	  NULL },
+	{ "[tool.cvlock]\nimplementation = \"cpython\"\n", CVL_EINVAL, 2, 18,
+	  "invalid implementation 'cpython' in [tool.cvlock]",
+	  "expected 'cp' (CPython) or 'pp' (PyPy)" },
+	{ "[tool.cvlock]\nexclude-newer = \"2024-5-1\"\n", CVL_EINVAL, 2, 17,
+	  "invalid exclude-newer '2024-5-1' in [tool.cvlock]",
+	  "expected a date (2024-05-01) or an RFC 3339 time (2024-05-01T12:00:00Z)" },
+	{ "[tool.cvlock]\nexclude-newer = \"2024-05-01T12:00:00\"\n", CVL_EINVAL,
+	  2, 17, "invalid exclude-newer '2024-05-01T12:00:00' in [tool.cvlock]",
+	  NULL },
+	{ "[tool.cvlock]\nexclude-newer = \"2024-05-01T12:00:00.Z\"\n", CVL_EINVAL,
+	  2, 17, "invalid exclude-newer '2024-05-01T12:00:00.Z' in [tool.cvlock]",
+	  NULL },
+	{ "[tool.cvlock]\nno-binary = \":all:\"\n", CVL_EINVAL, 2, 13,
+	  "key 'no-binary' in [tool.cvlock] must be an array, not a string",
+	  NULL },
+	{ "[tool.cvlock]\nonly-binary = [\"a\", \"b,c\"]\n", CVL_EINVAL, 2, 21,
+	  "invalid project name 'b,c' in only-binary in [tool.cvlock]",
+	  "expected project names, \":all:\" or \":none:\", one per string" },
+	{ "[tool.cvlock]\nno-binary = [\"-x\"]\n", CVL_EINVAL, 2, 14,
+	  "invalid project name '-x' in no-binary in [tool.cvlock]", NULL },
+	{ "[tool.cvlock]\nno-binary = [1]\n", CVL_EINVAL, 2, 14,
+	  "expected a project name in tool.cvlock.no-binary, not an integer",
+	  NULL },
 };
 
 START_TEST(pyproject_bad)

@@ -11,6 +11,8 @@ static const char *const kind_names[] = {
 	[PEP_REQFILE_FIND_LINKS] = "-f",
 	[PEP_REQFILE_NO_INDEX] = "--no-index",
 	[PEP_REQFILE_PRE] = "--pre",
+	[PEP_REQFILE_NO_BINARY] = "--no-binary",
+	[PEP_REQFILE_ONLY_BINARY] = "--only-binary",
 };
 
 /* A fixed environment: FOO=foo-value, EMPTY="", VER=1.2. */
@@ -96,6 +98,8 @@ static const struct {
 	  "1:19 --extra-index-url https://x.example/simple\n" },
 	{ "-f ./wheels\n--find-links=https://h.example/links/\n",
 	  "1:4 -f ./wheels\n2:14 -f https://h.example/links/\n" },
+	{ "--no-binary :all:\n--only-binary=Foo.Bar,:none:,baz\n",
+	  "1:13 --no-binary :all:\n2:15 --only-binary Foo.Bar,:none:,baz\n" },
 	{ "--pre\n--no-index\n", "1:1 --pre\n2:1 --no-index\n" },
 	/* several options on one line */
 	{ "--pre --index-url https://a.example/ -r x.in\n",
@@ -171,6 +175,14 @@ static const struct {
 	  "requirement 'https://h.example/foo-1.0.tar.gz' has no name" },
 	{ "git+https://h.example/r.git#egg=r\n", CVL_EUNSUPPORTED, 1, 1,
 	  "requirement 'git+https://h.example/r.git#egg=r' has no name" },
+	{ "--no-binary a,-b\n", CVL_EINVAL, 1, 13,
+	  "invalid value of option '--no-binary': invalid project name '-b' in 'a,-b'" },
+	{ "--only-binary=a,,b\n", CVL_EINVAL, 1, 15,
+	  "invalid value of option '--only-binary': invalid project name '' in 'a,,b'" },
+	{ "--only-binary\n", CVL_EINVAL, 1, 1,
+	  "option '--only-binary' needs a value" },
+	{ "foo --no-binary :all:\n", CVL_EINVAL, 1, 5,
+	  "option '--no-binary' must be on a line of its own, not after a requirement" },
 	{ "--trusted-host h.example\n", CVL_EUNSUPPORTED, 1, 1,
 	  "option '--trusted-host' is not supported" },
 	{ "--frobnicate\n", CVL_EINVAL, 1, 1, "unknown option '--frobnicate'" },
