@@ -6,7 +6,8 @@
  * (missing, not an environment, another Python version) with the exact
  * messages; replaced with SYNC_VENV_RECREATE; created in an existing empty
  * directory; repaired after a killed creation; raced by four processes;
- * pyvenv.cfg read as site.py reads it.
+ * pyvenv.cfg read as site.py reads it.  zsh, fish and tcsh are tried when
+ * installed.
  */
 #include "config.h"
 #include "tests/unit/unit.h"
@@ -497,6 +498,77 @@ static void check_activate(const char *shell, const char *dir)
 	strbuf_release(&q);
 }
 
+static void quote_into(const char *s, struct strbuf *q)
+{
+	strbuf_addch(q, '\'');
+	for (; *s; s++) {
+		if (*s == '\'')
+			strbuf_addstr(q, "'\\''");
+		else
+			strbuf_addch(q, *s);
+	}
+	strbuf_addch(q, '\'');
+}
+
+static void check_fish(const char *dir)
+{
+	struct strbuf cmd = STRBUF_INIT, out = STRBUF_INIT, want = STRBUF_INIT;
+	struct strbuf q = STRBUF_INIT;
+	const char *base = strrchr(dir, '/') + 1;
+
+	quote_into(dir, &q);
+	strbuf_addf(&cmd, "cd %s && env -i HOME=/tmp PATH=/usr/bin:/bin PYTHONHOME=/nowhere "
+		    "fish -c 'source bin/activate.fish; echo \"$VIRTUAL_ENV\"; "
+		    "echo \"$VIRTUAL_ENV_PROMPT|$PATH[1]\"; set -q PYTHONHOME; or echo unset; "
+		    "python -c \"import sys; print(sys.prefix)\"; deactivate; "
+		    "echo \"$PATH|$PYTHONHOME\"; set -q VIRTUAL_ENV; or echo unset; "
+		    "functions -q deactivate; or echo gone'", q.buf);
+	ck_assert_int_eq(run(cmd.buf, &out), 0);
+	strbuf_addf(&want, "%s\n(%s) |%s/bin\nunset\n%s\n/usr/bin:/bin|/nowhere\nunset\ngone\n",
+		    dir, base, dir, dir);
+	ck_assert_str_eq(out.buf, want.buf);
+	strbuf_release(&cmd);
+	strbuf_release(&out);
+	strbuf_release(&want);
+	strbuf_release(&q);
+}
+
+/* csh expands aliases per line: the test is a script file */
+static void check_tcsh(const char *dir)
+{
+	struct strbuf cmd = STRBUF_INIT, out = STRBUF_INIT, want = STRBUF_INIT;
+	struct strbuf q = STRBUF_INIT, script = STRBUF_INIT;
+	const char *base = strrchr(dir, '/') + 1;
+	FILE *f;
+
+	strbuf_addf(&script, "%s/t.csh", tmpdir);
+	f = fopen(script.buf, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("set prompt=\"> \"\n"
+	      "source bin/activate.csh\n"
+	      "echo \"$VIRTUAL_ENV\"\n"
+	      "echo \"$VIRTUAL_ENV_PROMPT|$prompt\"\n"
+	      "python -c \"import sys; print(sys.prefix)\"\n"
+	      "deactivate\n"
+	      "echo \"$PATH|$prompt\"\n"
+	      "if (! $?VIRTUAL_ENV) echo unset\n"
+	      "alias deactivate\n"
+	      "echo end\n", f);
+	ck_assert_int_eq(fclose(f), 0);
+	quote_into(dir, &q);
+	strbuf_addf(&cmd, "cd %s && env -i HOME=/tmp PATH=/usr/bin:/bin tcsh -f %s",
+		    q.buf, script.buf);
+	ck_assert_int_eq(run(cmd.buf, &out), 0);
+	strbuf_addf(&want, "%s\n(%s) |(%s) > \n%s\n/usr/bin:/bin|> \nunset\nend\n",
+		    dir, base, base, dir);
+	ck_assert_str_eq(out.buf, want.buf);
+	strbuf_release(&cmd);
+	strbuf_release(&out);
+	strbuf_release(&want);
+	strbuf_release(&q);
+	strbuf_release(&script);
+}
+
 START_TEST(activate_scripts)
 {
 	static const char *const shells[] = { "/bin/bash", "/bin/dash",
@@ -517,6 +589,12 @@ START_TEST(activate_scripts)
 	for (i = 0; i < ARRAY_SIZE(shells); i++)
 		if (have(shells[i]))
 			check_activate(shells[i], dir);
+
+	/* fish and tcsh, when installed */
+	if (have("/usr/bin/fish"))
+		check_fish(dir);
+	if (have("/usr/bin/tcsh"))
+		check_tcsh(dir);
 
 	/* fish and csh: the values as each shell quotes them */
 	strbuf_addf(&sb, "%s/bin/activate.fish", dir);
