@@ -443,6 +443,19 @@ START_TEST(uninstall_stays_inside)
 		ck_assert_int_eq(symlink(target.buf, sb.buf), 0);
 		strbuf_release(&target);
 	}
+	/* a listed link is removed, not what it points to */
+	put(outside, "victim2.txt", "x");
+	strbuf_reset(&sb);
+	strbuf_addf(&sb, "%s/victim2.txt", outside);
+	{
+		struct strbuf link = STRBUF_INIT;
+
+		strbuf_addf(&link, "%s/bad-link.txt", sp);
+		ck_assert_int_eq(symlink(sb.buf, link.buf), 0);
+		strbuf_release(&link);
+	}
+	/* a listed directory is removed only when it is empty */
+	put(sp, "bad/keep/user.txt", "");
 	put(sp, "bad/__init__.py", "");
 	put(sp, "bad/mod.py", "");
 	put(sp, "bad/__pycache__/mod.cpython-311.pyc", "");
@@ -454,7 +467,7 @@ START_TEST(uninstall_stays_inside)
 	put(sp, "bad/__pycache__/modx.cpython-311.pyc", "");
 	put(v.dir, "bin/bad-tool", "");
 	put(sp, "bad-1.0.dist-info/METADATA", "Name: bad\nVersion: 1.0\n");
-	strbuf_addstr(&rec, "bad/__init__.py,,\nbad/mod.py,,\n");
+	strbuf_addstr(&rec, "bad/__init__.py,,\nbad/mod.py,,\nbad-link.txt,,\nbad/keep,,\n");
 	strbuf_addstr(&rec, "../../../bin/bad-tool,,\n");
 	strbuf_addstr(&rec, "../../../../victim.txt,,\n");
 	strbuf_addstr(&rec, "../../../../../../../../../victim.txt,,\n");
@@ -475,6 +488,9 @@ START_TEST(uninstall_stays_inside)
 	ck_assert(there(outside, "dir/victim.py"));
 	ck_assert(there(outside, "dir/__pycache__/victim.cpython-311.pyc"));
 	ck_assert(there(sp, "evil"));
+	ck_assert(there(outside, "victim2.txt"));
+	ck_assert(!there(sp, "bad-link.txt"));
+	ck_assert(there(sp, "bad/keep/user.txt"));
 	ck_assert(!there(sp, "bad/__init__.py"));
 	ck_assert(!there(sp, "bad/mod.py"));
 	ck_assert(!there(sp, "bad/__pycache__/mod.cpython-311.pyc"));
