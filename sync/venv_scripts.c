@@ -1,0 +1,246 @@
+/*
+ * venv_scripts.c - the activation scripts of a virtual environment
+ * (bin/activate, activate.fish, activate.csh).
+ *
+ * They are cvlock's own text; they behave as those of CPython's venv
+ * module are documented to (https://docs.python.org/3/library/venv.html):
+ * sourcing one sets VIRTUAL_ENV and VIRTUAL_ENV_PROMPT, puts the
+ * environment's bin first on PATH, unsets PYTHONHOME, prefixes the prompt
+ * with "(NAME) " unless VIRTUAL_ENV_DISABLE_PROMPT is set, and defines
+ * `deactivate`, which undoes all of it.  Values are quoted for each shell, so a path with
+ * spaces or quotes is safe; paths with control characters are refused.
+ * venv's PowerShell script (Activate.ps1) is not written.
+ */
+#include "sync/venv_internal.h"
+
+/*
+ * Templates: @VENV@ is the environment's path, @PROMPT@ the prompt
+ * prefix "(NAME) ", both quoted for the shell; @BIN@ the scripts
+ * directory's name.
+ */
+static const char activate_sh[] =
+	"# bin/activate - work in the virtual environment @VENV@\n"
+	"# from bash, zsh or another POSIX shell.  Source it, do not run it:\n"
+	"#     . bin/activate\n"
+	"# `deactivate` puts PATH, PYTHONHOME and PS1 back as they were.\n"
+	"# Written by cvlock, to behave as the activate script of Python's venv.\n"
+	"\n"
+	"deactivate () {\n"
+	"    if [ \"${_OLD_VIRTUAL_PATH+set}\" = set ] ; then\n"
+	"        PATH=$_OLD_VIRTUAL_PATH\n"
+	"        export PATH\n"
+	"        unset _OLD_VIRTUAL_PATH\n"
+	"    fi\n"
+	"    if [ \"${_OLD_VIRTUAL_PYTHONHOME+set}\" = set ] ; then\n"
+	"        PYTHONHOME=$_OLD_VIRTUAL_PYTHONHOME\n"
+	"        export PYTHONHOME\n"
+	"        unset _OLD_VIRTUAL_PYTHONHOME\n"
+	"    fi\n"
+	"    if [ \"${_OLD_VIRTUAL_PS1+set}\" = set ] ; then\n"
+	"        PS1=$_OLD_VIRTUAL_PS1\n"
+	"        export PS1\n"
+	"        unset _OLD_VIRTUAL_PS1\n"
+	"    fi\n"
+	"    unset VIRTUAL_ENV VIRTUAL_ENV_PROMPT\n"
+	"    # the shell may remember where it found a command before\n"
+	"    hash -r 2>/dev/null\n"
+	"    if [ \"${1:-}\" != nondestructive ] ; then\n"
+	"        unset -f deactivate\n"
+	"    fi\n"
+	"}\n"
+	"\n"
+	"# leave an environment that is active now\n"
+	"deactivate nondestructive\n"
+	"\n"
+	"VIRTUAL_ENV=@VENV@\n"
+	"export VIRTUAL_ENV\n"
+	"\n"
+	"_OLD_VIRTUAL_PATH=$PATH\n"
+	"PATH=\"$VIRTUAL_ENV/@BIN@:$PATH\"\n"
+	"export PATH\n"
+	"\n"
+	"if [ \"${PYTHONHOME+set}\" = set ] ; then\n"
+	"    _OLD_VIRTUAL_PYTHONHOME=$PYTHONHOME\n"
+	"    unset PYTHONHOME\n"
+	"fi\n"
+	"\n"
+	"if [ -z \"${VIRTUAL_ENV_DISABLE_PROMPT:-}\" ] ; then\n"
+	"    _OLD_VIRTUAL_PS1=${PS1:-}\n"
+	"    PS1=@PROMPT@\"${PS1:-}\"\n"
+	"    export PS1\n"
+	"    VIRTUAL_ENV_PROMPT=@PROMPT@\n"
+	"    export VIRTUAL_ENV_PROMPT\n"
+	"fi\n"
+	"\n"
+	"hash -r 2>/dev/null\n";
+
+static const char activate_fish[] =
+	"# bin/activate.fish - work in the virtual environment @VENV@\n"
+	"# from fish (https://fishshell.com).  Source it, do not run it:\n"
+	"#     source bin/activate.fish\n"
+	"# `deactivate` puts PATH, PYTHONHOME and the prompt back as they were.\n"
+	"# Written by cvlock, to behave as the activate script of Python's venv.\n"
+	"\n"
+	"function deactivate -d \"Leave the virtual environment\"\n"
+	"    if set -q _OLD_VIRTUAL_PATH\n"
+	"        set -gx PATH $_OLD_VIRTUAL_PATH\n"
+	"        set -e _OLD_VIRTUAL_PATH\n"
+	"    end\n"
+	"    if set -q _OLD_VIRTUAL_PYTHONHOME\n"
+	"        set -gx PYTHONHOME $_OLD_VIRTUAL_PYTHONHOME\n"
+	"        set -e _OLD_VIRTUAL_PYTHONHOME\n"
+	"    end\n"
+	"    if set -q _OLD_FISH_PROMPT_OVERRIDE\n"
+	"        set -e _OLD_FISH_PROMPT_OVERRIDE\n"
+	"        # a nested fish may not have the saved prompt\n"
+	"        if functions -q _old_fish_prompt\n"
+	"            functions -e fish_prompt\n"
+	"            functions -c _old_fish_prompt fish_prompt\n"
+	"            functions -e _old_fish_prompt\n"
+	"        end\n"
+	"    end\n"
+	"    set -e VIRTUAL_ENV\n"
+	"    set -e VIRTUAL_ENV_PROMPT\n"
+	"    if test \"$argv[1]\" != nondestructive\n"
+	"        functions -e deactivate\n"
+	"    end\n"
+	"end\n"
+	"\n"
+	"# leave an environment that is active now\n"
+	"deactivate nondestructive\n"
+	"\n"
+	"set -gx VIRTUAL_ENV @VENV@\n"
+	"\n"
+	"set -gx _OLD_VIRTUAL_PATH $PATH\n"
+	"set -gx PATH \"$VIRTUAL_ENV/@BIN@\" $PATH\n"
+	"\n"
+	"if set -q PYTHONHOME\n"
+	"    set -gx _OLD_VIRTUAL_PYTHONHOME $PYTHONHOME\n"
+	"    set -e PYTHONHOME\n"
+	"end\n"
+	"\n"
+	"if test -z \"$VIRTUAL_ENV_DISABLE_PROMPT\"\n"
+	"    # fish draws its prompt with a function: keep the old one and\n"
+	"    # wrap it\n"
+	"    functions -c fish_prompt _old_fish_prompt\n"
+	"    function fish_prompt\n"
+	"        set -l last_status $status\n"
+	"        printf '%s%s%s' (set_color 4B8BBE) @PROMPT@ (set_color normal)\n"
+	"        # give the old prompt the status of the last command\n"
+	"        echo \"exit $last_status\" | source\n"
+	"        _old_fish_prompt\n"
+	"    end\n"
+	"    set -gx _OLD_FISH_PROMPT_OVERRIDE \"$VIRTUAL_ENV\"\n"
+	"    set -gx VIRTUAL_ENV_PROMPT @PROMPT@\n"
+	"end\n";
+
+static const char activate_csh[] =
+	"# bin/activate.csh - work in the virtual environment @VENV@\n"
+	"# from csh or tcsh.  Source it, do not run it:\n"
+	"#     source bin/activate.csh\n"
+	"# `deactivate` puts PATH and the prompt back as they were.\n"
+	"# Written by cvlock, to behave as the activate script of Python's venv.\n"
+	"# (csh expands a whole line before it runs it, so `deactivate` tests\n"
+	"# with `test $?VAR` and chains with &&.)\n"
+	"\n"
+	"alias deactivate '"
+	"test $?_OLD_VIRTUAL_PROMPT != 0 && set prompt=\"$_OLD_VIRTUAL_PROMPT\" && unset _OLD_VIRTUAL_PROMPT; "
+	"test $?_OLD_VIRTUAL_PATH != 0 && setenv PATH \"$_OLD_VIRTUAL_PATH\" && unset _OLD_VIRTUAL_PATH; "
+	"rehash; unsetenv VIRTUAL_ENV_PROMPT; unsetenv VIRTUAL_ENV; "
+	"test \"\\!:*\" != nondestructive && unalias deactivate'\n"
+	"\n"
+	"# leave an environment that is active now\n"
+	"deactivate nondestructive\n"
+	"\n"
+	"setenv VIRTUAL_ENV @VENV@\n"
+	"\n"
+	"set _OLD_VIRTUAL_PATH=\"$PATH\"\n"
+	"setenv PATH \"$VIRTUAL_ENV/@BIN@:$PATH\"\n"
+	"\n"
+	"if ($?prompt) then\n"
+	"    set _OLD_VIRTUAL_PROMPT=\"$prompt\"\n"
+	"endif\n"
+	"if (! $?VIRTUAL_ENV_DISABLE_PROMPT) then\n"
+	"    if ($?prompt) then\n"
+	"        set prompt = @PROMPT@\"$prompt\"\n"
+	"    endif\n"
+	"    setenv VIRTUAL_ENV_PROMPT @PROMPT@\n"
+	"endif\n"
+	"\n"
+	"rehash\n";
+
+/* 'text' for sh and csh: a quote becomes '\'' */
+static void quote_sh(const char *s, struct strbuf *out)
+{
+	strbuf_addch(out, '\'');
+	for (; *s; s++) {
+		if (*s == '\'')
+			strbuf_addstr(out, "'\\''");
+		else
+			strbuf_addch(out, *s);
+	}
+	strbuf_addch(out, '\'');
+}
+
+/* 'text' for fish: backslash and quote are escaped with a backslash */
+static void quote_fish(const char *s, struct strbuf *out)
+{
+	strbuf_addch(out, '\'');
+	for (; *s; s++) {
+		if (*s == '\'' || *s == '\\')
+			strbuf_addch(out, '\\');
+		strbuf_addch(out, *s);
+	}
+	strbuf_addch(out, '\'');
+}
+
+static void fill_template(const char *tmpl, const char *venv,
+			  const char *prompt, const char *bin, bool fish,
+			  struct strbuf *out)
+{
+	const char *p = tmpl;
+
+	while (*p) {
+		const char *at = strchr(p, '@');
+
+		if (!at) {
+			strbuf_addstr(out, p);
+			break;
+		}
+		strbuf_add(out, p, (size_t)(at - p));
+		if (!strncmp(at, "@VENV@", 6) || !strncmp(at, "@PROMPT@", 8)) {
+			const char *value = at[1] == 'V' ? venv : prompt;
+
+			if (fish)
+				quote_fish(value, out);
+			else
+				quote_sh(value, out);
+			p = at + (at[1] == 'V' ? 6 : 8);
+		} else if (!strncmp(at, "@BIN@", 5)) {
+			strbuf_addstr(out, bin);
+			p = at + 5;
+		} else {
+			strbuf_addch(out, '@');
+			p = at + 1;
+		}
+	}
+}
+
+static const struct {
+	const char *name;
+	const char *tmpl;
+	bool fish;
+} scripts[] = {
+	{ "activate", activate_sh, false },
+	{ "activate.fish", activate_fish, true },
+	{ "activate.csh", activate_csh, false },
+};
+
+const char *sync_venv_script(size_t i, const char *venv, const char *prompt,
+			     const char *bin, struct strbuf *out)
+{
+	if (i >= ARRAY_SIZE(scripts))
+		return NULL;
+	fill_template(scripts[i].tmpl, venv, prompt, bin, scripts[i].fish, out);
+	return scripts[i].name;
+}
