@@ -14,14 +14,18 @@
  */
 #include "config.h"
 #include "sync/sync.h"
+#include "sync/internal.h"
 #include "index/index.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 /* A wheel without a size in the lock may be this large. */
 #define WHEEL_MAX ((size_t)1 << 30)
+/* A RECORD larger than this is damaged. */
+#define RECORD_MAX ((size_t)64 << 20)
 
 void sync_fetch_release(struct sync_fetch *f)
 {
@@ -449,21 +453,90 @@ out:
 	return rc;
 }
 
+/*
+ * Whether the unpacked tree `dir` still holds what its wheel's RECORD
+ * says, byte for byte.  Environments hard-link their files to this tree,
+ * so an edit of an installed file (or a damaged disk) changes it too;
+ * every install checks it first rather than spread the change.
+ */
+static bool unpacked_intact(const char *dir)
+{
+	struct strbuf path = STRBUF_INIT, text = STRBUF_INIT, h = STRBUF_INIT;
+	struct sync_record rec = { NULL, 0, 0 };
+	struct dirent *de;
+	bool ok = false;
+	size_t base, i;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return false;
+	while ((de = readdir(d))) {
+		size_t len = strlen(de->d_name);
+
+		if (len > 10 && !strcmp(de->d_name + len - 10, ".dist-info")) {
+			strbuf_addf(&path, "%s/%s/RECORD", dir, de->d_name);
+			break;
+		}
+	}
+	closedir(d);
+	if (!path.len ||
+	    sync_read_file(path.buf, RECORD_MAX, &text, NULL) < 0 ||
+	    sync_record_parse(&rec, text.buf, text.len, NULL) < 0)
+		goto out;
+	strbuf_reset(&path);
+	strbuf_addf(&path, "%s/", dir);
+	base = path.len;
+	for (i = 0; i < rec.n; i++) {
+		const struct sync_record_entry *e = &rec.entries[i];
+
+		if (!e->hash)
+			continue;
+		strbuf_setlen(&path, base);
+		strbuf_addstr(&path, e->path);
+		if (sync_read_file(path.buf, (size_t)-1, &text, NULL) < 0)
+			goto out;
+		strbuf_reset(&h);
+		sync_record_hash(text.buf, text.len, &h);
+		if (strcmp(h.buf, e->hash))
+			goto out;
+	}
+	ok = true;
+out:
+	sync_record_release(&rec);
+	strbuf_release(&path);
+	strbuf_release(&text);
+	strbuf_release(&h);
+	return ok;
+}
+
 int sync_unpack_cached(const char *cache_dir, const char *sha256,
 		       const char *wheel, struct strbuf *out,
 		       struct cvl_error *err)
 {
 	struct stat st;
 	size_t start = out->len;
+	const char *dir;
 	int rc;
 
 	sync_cache_unpacked_path(cache_dir, sha256, out);
-	if (stat(out->buf + start, &st) == 0 && S_ISDIR(st.st_mode))
-		return 0;
-	rc = make_parents(out->buf + start, err);
+	dir = out->buf + start;
+	if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode)) {
+		struct strbuf old = STRBUF_INIT;
+		static unsigned counter;
+
+		if (unpacked_intact(dir))
+			return 0;
+		/* out of the way first, so that no reader sees it half gone */
+		strbuf_addf(&old, "%s.damaged-%ld-%u", dir, (long)getpid(),
+			    counter++);
+		if (rename(dir, old.buf) == 0 && sync_rm_rf(old.buf, err) < 0)
+			cvl_error_clear(err);
+		strbuf_release(&old);
+	}
+	rc = make_parents(dir, err);
 	if (rc == 0)
-		rc = sync_wheel_unpack(wheel, out->buf + start, err);
-	if (rc < 0 && stat(out->buf + start, &st) == 0 && S_ISDIR(st.st_mode)) {
+		rc = sync_wheel_unpack(wheel, dir, err);
+	if (rc < 0 && stat(dir, &st) == 0 && S_ISDIR(st.st_mode)) {
 		/* another process unpacked it first */
 		cvl_error_clear(err);
 		rc = 0;

@@ -528,6 +528,9 @@ int sync_download(struct sync_fetch *items, size_t n,
 /*
  * The unpacked tree of a cached wheel: unpacked-v1/.../<sha256>/, made
  * with sync_wheel_unpack() when missing.  Its path is appended to `out`.
+ * An existing tree is checked first against its wheel's RECORD, every
+ * file's hash (environments hard-link to it, so editing an installed
+ * file edits it too), and unpacked again from `wheel` when it differs.
  */
 int sync_unpack_cached(const char *cache_dir, const char *sha256,
 		       const char *wheel, struct strbuf *out,

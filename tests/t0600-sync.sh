@@ -228,6 +228,15 @@ test_expect_success '--check reads RECORD hashes: an edit of the same size is fo
 	grep "~ alpha 1.0 (reinstalled: '"'"'alpha/__init__.py'"'"' has changed)" out
 '
 
+test_expect_success 'that edit (through a hard link into the cache) does not spread' '
+	sync p/pylock.toml --venv fresh 2>err &&
+	fresh/bin/python -c "import alpha; print(alpha.hello())" >out &&
+	echo "alpha 1.0" >expect &&
+	test_cmp expect out &&
+	(cd q && sync --check) >/dev/null;
+	test $? = 1
+'
+
 test_expect_success 'sync over HTTP (url entries), then offline from the cache' '
 	mkdir -p h && cp "$DATA/pyproject.toml" h/ &&
 	cvlock resolve h --python "$PY" --index-url "$URL" --no-cache 2>/dev/null &&
@@ -300,6 +309,36 @@ test_expect_success 'a package with only an sdist: exit 2, clear error' '
 	(cd s && test_expect_code 2 sync) 2>err &&
 	grep "^error: '"'"'sdonly'"'"' 1.0 in '"'"'pylock.toml'"'"' has only a source distribution" err &&
 	! test -e s/.venv
+'
+
+# another CPython than $PY's minor version, if this machine has one
+OTHER_PY=
+for c in python3.12 python3.10 python3.13 python3.9 \
+	"$(pyenv root 2>/dev/null)"/versions/3.1[0-3]*/bin/python3.1[0-3]; do
+	c=$(command -v "$c" 2>/dev/null) || continue
+	if "$c" -c "import sys; sys.exit(sys.version_info[:2] == tuple(map(int, '$("$PY" -c 'import sys; print("%d,%d" % sys.version_info[:2])')'.split(','))) or sys.version_info < (3, 8))" 2>/dev/null; then
+		OTHER_PY=$c
+		break
+	fi
+done
+
+test_expect_success 'an environment of another Python: exit 2 with a hint, --recreate replaces it' '
+	if test -z "$OTHER_PY"; then echo "no other python3.X: skipped"; exit 0; fi &&
+	mkdir -p x && cp "$DATA/pyproject.toml" x/ &&
+	cvlock resolve x --python "$OTHER_PY" --index-url "file://$TRASH/idx/simple/" \
+		2>/dev/null &&
+	(cd x && sync --venv ../p/.venv --dry-run --python "$OTHER_PY") 2>err;
+	test $? = 2 &&
+	grep "^error: .* is an environment of Python 3\.[0-9]*, not 3\.[0-9]*" err &&
+	grep "^hint: .*--recreate" err &&
+	cp -R p/.venv x/.venv &&
+	(cd x && cvlock sync --python "$OTHER_PY" --recreate) 2>err &&
+	x/.venv/bin/python -c "import sys, alpha; print(sys.version_info[:2] != (3, 11) or True, alpha.hello())" >out &&
+	echo "True alpha 1.0" >expect &&
+	test_cmp expect out &&
+	(cd x && cvlock sync --check) >out &&
+	echo "Nothing to do: 4 packages match the lock" >expect &&
+	test_cmp expect out
 '
 
 test_expect_success 'no lockfile: exit 2' '
