@@ -76,7 +76,7 @@ static const struct cvl_option own_options[] = {
 	{ "write-testcase", 0, OPT_VALUE, OPT_WRITE_TESTCASE, "DIR",
 	  "save a self-contained reproduction of the resolution in DIR" },
 	{ "verbose", 'v', OPT_FLAG, OPT_VERBOSE, NULL,
-	  "more detail (-v: index summary)" },
+	  "more detail (-v: statistics per round, and every rule of a conflict)" },
 };
 
 struct resolve_cmd {
@@ -1028,6 +1028,7 @@ static int fill_options(struct resolve_cmd *rc, const struct pep_inputs *in,
 		return r;
 	opts->env = &t->env;
 	opts->python = t->python;
+	opts->derivation = rc->ctx->verbose > 0;
 	opts->prerelease = rc->prerelease;
 	opts->resolution = rc->resolution;
 	opts->exclude_newer = rc->exclude_newer_text ? rc->exclude_newer : 0;
@@ -1183,6 +1184,31 @@ static int write_testcase(struct resolve_cmd *rc, const struct res_options *opts
 	return r < 0 ? cvl_exit_status(r) : 0;
 }
 
+/*
+ * -v: what each round of the resolution did, e.g.
+ *     round 1: 6 packages listed, 9 metadata loaded, 9 candidates, 1 package widened
+ *     round 2: 0 packages listed, 4 metadata loaded, 13 candidates
+ */
+static void print_rounds(const struct res_result *res)
+{
+	size_t i;
+
+	for (i = 0; i < res->rounds; i++) {
+		const struct res_round *r = &res->round_stats[i];
+
+		fprintf(stderr, "round %zu: %zu package%s listed, %zu metadata loaded, %zu candidate%s",
+			i + 1, r->nlisted, r->nlisted == 1 ? "" : "s",
+			r->nloaded, r->ncands, r->ncands == 1 ? "" : "s");
+		if (r->nwidened)
+			fprintf(stderr, ", %zu package%s widened", r->nwidened,
+				r->nwidened == 1 ? "" : "s");
+		fputc('\n', stderr);
+	}
+	fprintf(stderr, "%zu round%s, %zu package%s listed, %zu metadata loaded\n",
+		res->rounds, res->rounds == 1 ? "" : "s", res->nlisted,
+		res->nlisted == 1 ? "" : "s", res->nloaded);
+}
+
 static int64_t now_ms(void)
 {
 	struct timespec ts;
@@ -1277,6 +1303,8 @@ static int run(struct resolve_cmd *rc, const char *path)
 	cvl_progress_start(&rc->progress, rc->ctx, client);
 	r = res_resolve(&opts, src, &res, &why, &err);
 	cvl_progress_finish(&rc->progress, client);
+	if (rc->ctx->verbose && (!r || r == -CVL_EUNSAT))
+		print_rounds(&res);
 	if (rc->testcase_dir) {
 		int tr = write_testcase(rc, &opts, &res,
 					r == -CVL_EUNSAT ? why.buf : "");

@@ -559,3 +559,120 @@ void res_explain(struct res_state *st, Solver *solv, struct strbuf *out)
 	strvec_clear(&hints);
 	strbuf_release(&sb);
 }
+
+/* ---- the full derivation (-v) ------------------------------------------ */
+
+/* "pandas 2.2", "pandas[sql] 2.2" or "the project" for a solvable. */
+static bool solvable_text(struct res_state *st, Id sid, struct strbuf *out)
+{
+	const struct sidinfo *si = info_of(st, sid);
+	struct rpkg *p;
+
+	if (si->kind == SID_ROOT) {
+		strbuf_addstr(out, "the project");
+		return true;
+	}
+	if ((si->kind != SID_BASE && si->kind != SID_EXTRA) || si->pkg < 0)
+		return false;
+	p = st->pkgs[si->pkg];
+	strbuf_addstr(out, p->p.name);
+	if (si->kind == SID_EXTRA)
+		strbuf_addf(out, "[%s]", p->extras.v[si->extra]);
+	strbuf_addf(out, " %s", p->p.cands[si->cand]->version_str);
+	return true;
+}
+
+/* One problem rule as a sentence (false: nothing to say about it). */
+static bool rule_text(struct res_state *st, Solver *solv, Id rid,
+		      struct strbuf *out)
+{
+	Id from = 0, to = 0, dep = 0;
+	SolverRuleinfo type = solver_ruleinfo(solv, rid, &from, &to, &dep);
+	const struct sidinfo *fi = info_of(st, from);
+	const struct sidinfo *ti = info_of(st, to);
+	struct rreq *r = req_of(st, dep);
+	int pkg = fi->pkg >= 0 ? fi->pkg : ti->pkg;
+
+	switch (type) {
+	case SOLVER_RULE_PKG_REQUIRES:
+	case SOLVER_RULE_PKG_NOTHING_PROVIDES_DEP:
+		if (fi->kind == SID_AUX || !r) {
+			if (pkg < 0)
+				return false;
+			strbuf_addf(out, "only one version of %s can be installed",
+				    st->pkgs[pkg]->p.name);
+			return true;
+		}
+		if (!solvable_text(st, from, out))
+			return false;
+		strbuf_addf(out, " requires %s", r->text);
+		if (type == SOLVER_RULE_PKG_NOTHING_PROVIDES_DEP)
+			strbuf_addf(out, ", but no version of %s matches",
+				    st->pkgs[r->pkg]->p.name);
+		return true;
+	case SOLVER_RULE_PKG_SAME_NAME:
+	case SOLVER_RULE_PKG_CONFLICTS:
+	case SOLVER_RULE_PKG_OBSOLETES:
+		if (pkg < 0)
+			return false;
+		strbuf_addf(out, "only one version of %s can be installed",
+			    st->pkgs[pkg]->p.name);
+		if (fi->kind == SID_BASE) {
+			strbuf_addstr(out, " (");
+			solvable_text(st, from, out);
+			strbuf_addch(out, ')');
+		}
+		return true;
+	default:
+		/* the job (install the project root): nothing to explain */
+		return false;
+	}
+}
+
+/*
+ * Every problem rule of every problem, in libsolv's order, one sentence
+ * each (duplicates dropped), after the grouped explanation:
+ *
+ *     derivation (problem 1, 5 rules):
+ *       - the project requires delta
+ *       - delta 1.0 requires beta<1.1
+ *       - the project requires beta>=2
+ *       - only one version of beta can be installed (beta 1.0)
+ */
+void res_derivation(struct res_state *st, Solver *solv, struct strbuf *out)
+{
+	Queue rules;
+	struct strvec seen = STRVEC_INIT;
+	struct strbuf sb = STRBUF_INIT, lines = STRBUF_INIT;
+	Id pb, npb = (Id)solver_problem_count(solv);
+	int i;
+
+	queue_init(&rules);
+	for (pb = 1; pb <= npb; pb++) {
+		size_t n = 0, k;
+
+		strbuf_reset(&lines);
+		strvec_clear(&seen);
+		solver_findallproblemrules(solv, pb, &rules);
+		for (i = 0; i < rules.count; i++) {
+			bool dup = false;
+
+			strbuf_reset(&sb);
+			if (!rule_text(st, solv, rules.elements[i], &sb))
+				continue;
+			for (k = 0; k < seen.nr && !dup; k++)
+				dup = !strcmp(seen.v[k], sb.buf);
+			if (dup)
+				continue;
+			strvec_push(&seen, sb.buf);
+			strbuf_addf(&lines, "  - %s\n", sb.buf);
+			n++;
+		}
+		strbuf_addf(out, "derivation (problem %d, %zu rule%s):\n%s",
+			    (int)pb, n, n == 1 ? "" : "s", lines.buf);
+	}
+	queue_free(&rules);
+	strvec_clear(&seen);
+	strbuf_release(&sb);
+	strbuf_release(&lines);
+}

@@ -153,6 +153,8 @@ void res_package_release_cands(struct res_package *pkg);
  * The patched provider lists must still be in place.
  */
 void res_explain(struct res_state *st, Solver *solv, struct strbuf *out);
+/* Every problem rule as a sentence (-v; explain.c). */
+void res_derivation(struct res_state *st, Solver *solv, struct strbuf *out);
 /* Packages named by the problem rules (flags indexed by package). */
 void res_problem_packages(struct res_state *st, Solver *solv, bool *named);
 

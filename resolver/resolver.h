@@ -172,6 +172,8 @@ struct res_options {
 	struct strvec upgrade; /* canonical names whose preference is dropped */
 	/* tuning */
 	size_t window; /* candidates loaded per requirement first; 0: default */
+	/* output: with no solution, add every problem rule (res_derivation) */
+	bool derivation;
 };
 
 void res_options_init(struct res_options *opts);
@@ -203,6 +205,14 @@ struct res_selected {
 	bool direct;           /* required by the root */
 };
 
+/* What one round of the loop (discover, build the pool, solve) did. */
+struct res_round {
+	size_t nlisted;    /* packages listed in this round */
+	size_t nloaded;    /* metadata loaded in this round */
+	size_t ncands;     /* candidates in the pool */
+	size_t nwidened;   /* packages whose window grew after it (0: last) */
+};
+
 struct res_result {
 	struct res_selected *pkgs; /* sorted by name */
 	size_t npkgs;
@@ -212,6 +222,7 @@ struct res_result {
 	size_t rounds;       /* solves run */
 	size_t nloaded;      /* metadata loads */
 	size_t nlisted;      /* packages listed */
+	struct res_round *round_stats; /* one per round */
 	void *priv;          /* owns packages and candidates */
 };
 

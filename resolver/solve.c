@@ -703,10 +703,11 @@ static void state_free(struct res_state *st)
 	free(st);
 }
 
-static bool widen(struct res_state *st, Solver *solv)
+/* Grow the windows of the packages the problems name; how many grew. */
+static size_t widen(struct res_state *st, Solver *solv)
 {
 	bool *named = xcalloc(st->npkgs + 1, sizeof(bool));
-	bool widened = false;
+	size_t widened = 0;
 	size_t i;
 
 	res_problem_packages(st, solv, named);
@@ -716,7 +717,7 @@ static bool widen(struct res_state *st, Solver *solv)
 		if (!named[i] || p->window >= p->p.ncands)
 			continue;
 		p->window *= 4;
-		widened = true;
+		widened++;
 	}
 	free(named);
 	return widened;
@@ -728,7 +729,7 @@ int res_resolve(const struct res_options *opts, struct res_source *src,
 {
 	struct res_state *st = xcalloc(1, sizeof(*st));
 	struct res_private *priv = xcalloc(1, sizeof(*priv));
-	size_t i, alloc = 0;
+	size_t i, alloc = 0, rounds_alloc = 0;
 	int ret = 0;
 
 	memset(result, 0, sizeof(*result));
@@ -771,12 +772,27 @@ int res_resolve(const struct res_options *opts, struct res_source *src,
 		Solver *solv;
 		Queue job, fav;
 		int nprob;
+		size_t nlisted0 = st->nlisted, nloaded0 = st->nloaded;
+		struct res_round *rs;
 
 		st->round++;
 		ret = discover(st);
 		if (ret < 0)
 			break;
 		build_pool(st);
+		ALLOC_GROW(result->round_stats, result->rounds + 1,
+			   rounds_alloc);
+		rs = &result->round_stats[result->rounds];
+		memset(rs, 0, sizeof(*rs));
+		rs->nlisted = st->nlisted - nlisted0;
+		rs->nloaded = st->nloaded - nloaded0;
+		for (i = 0; i < st->npkgs; i++) {
+			size_t k;
+
+			for (k = 0; k < st->pkgs[i]->p.ncands; k++)
+				if (res_rcand(st->pkgs[i]->p.cands[k])->sid)
+					rs->ncands++;
+		}
 		queue_init(&job);
 		queue_init(&fav);
 		queue_push2(&job, SOLVER_INSTALL | SOLVER_SOLVABLE, st->root_sid);
@@ -795,10 +811,15 @@ int res_resolve(const struct res_options *opts, struct res_source *src,
 		result->rounds++;
 		if (!nprob) {
 			res_collect_result(st, solv, result);
-		} else if (!widen(st, solv)) {
-			res_explain(st, solv, why);
-			ret = cvl_error_set(err, CVL_EUNSAT,
-					    "no solution for the requirements");
+		} else {
+			rs->nwidened = widen(st, solv);
+			if (!rs->nwidened) {
+				res_explain(st, solv, why);
+				if (opts->derivation)
+					res_derivation(st, solv, why);
+				ret = cvl_error_set(err, CVL_EUNSAT,
+						    "no solution for the requirements");
+			}
 		}
 		solver_free(solv);
 		queue_free(&job);
@@ -829,6 +850,7 @@ void res_result_release(struct res_result *result)
 	}
 	free(result->pkgs);
 	free(result->root_deps);
+	free(result->round_stats);
 	if (priv) {
 		state_free(priv->st);
 		free(priv);

@@ -28,6 +28,8 @@
  *                                        pip's values (a,b / :all: /
  *                                        :none:), applied in order
  *     option show-loads                  print metadata loads and solver rounds
+ *     option derivation                  with no solution, also every
+ *                                        problem rule (cvlock resolve -v)
  *     result                             the rest of the file is the
  *                                        expected output, byte for byte
  *
@@ -286,6 +288,8 @@ static int tc_line(struct tc_parse *tp, const char *line)
 						 &tc->opts.no_binary, v);
 		else if (!strcmp(o, "show-loads"))
 			tc->show_loads = true;
+		else if (!strcmp(o, "derivation"))
+			tc->opts.derivation = true;
 		else
 			ret = tc_fail(tp, "unknown option", line);
 	} else {
@@ -475,15 +479,27 @@ void res_testcase_write(const struct res_options *opts,
 			    (long long)opts->exclude_newer);
 	if (opts->window)
 		strbuf_addf(out, "option window %zu\n", opts->window);
+	if (opts->derivation)
+		strbuf_addstr(out, "option derivation\n");
 	if (opts->no_binary_all)
 		strbuf_addstr(out, "option no-binary :all:\n");
 	if (opts->only_binary_all)
 		strbuf_addstr(out, "option only-binary :all:\n");
+	/* applied in order: ":all:" (which clears both sets) first */
 	for (i = 0; i < opts->no_binary.nr; i++)
-		strbuf_addf(out, "option no-binary %s\n", opts->no_binary.v[i]);
+		if (!strcmp(opts->no_binary.v[i], ":all:"))
+			strbuf_addstr(out, "option no-binary :all:\n");
 	for (i = 0; i < opts->only_binary.nr; i++)
-		strbuf_addf(out, "option only-binary %s\n",
-			    opts->only_binary.v[i]);
+		if (!strcmp(opts->only_binary.v[i], ":all:"))
+			strbuf_addstr(out, "option only-binary :all:\n");
+	for (i = 0; i < opts->no_binary.nr; i++)
+		if (strcmp(opts->no_binary.v[i], ":all:"))
+			strbuf_addf(out, "option no-binary %s\n",
+				    opts->no_binary.v[i]);
+	for (i = 0; i < opts->only_binary.nr; i++)
+		if (strcmp(opts->only_binary.v[i], ":all:"))
+			strbuf_addf(out, "option only-binary %s\n",
+				    opts->only_binary.v[i]);
 	strbuf_addstr(out, "result\n");
 	if (why && *why)
 		strbuf_addstr(out, why);

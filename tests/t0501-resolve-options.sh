@@ -320,4 +320,35 @@ test_expect_success 'direct references: refused with their origin, nothing writt
 	test ! -e d/pylock.toml
 '
 
+test_expect_success '-v: statistics per round' '
+	mkdir v && printf "%s\n" alpha pinme >v/req.in &&
+	cvlock -v resolve -r v/req.in -o v/pylock.toml --index-url "$IDX" \
+		$TARGET --no-cache 2>err &&
+	grep "^round\|^[0-9]* round" err >actual &&
+	cat >expect <<-\EOF &&
+	round 1: 3 packages listed, 4 metadata loaded, 4 candidates
+	1 round, 3 packages listed, 4 metadata loaded
+	EOF
+	test_cmp expect actual
+'
+
+test_expect_success '-v on a failure: the full derivation after the explanation' '
+	printf "%s\n" "alpha" "beta>=2" >v/bad.in &&
+	test_expect_code 1 cvlock resolve -v -r v/bad.in -o v/pylock.x.toml \
+		--index-url "$IDX" $TARGET --no-cache 2>err &&
+	sed -n "/^error:/,\$p" err >actual &&
+	cat >expect <<-\EOF &&
+	error: no solution:
+	  * the project requires beta>=2, but no version of beta matches
+	derivation (problem 1, 1 rule):
+	  - the project requires beta>=2, but no version of beta matches
+	EOF
+	test_cmp expect actual &&
+	grep -q "^round 1: 2 packages listed, 2 metadata loaded, 2 candidates$" err &&
+	test_expect_code 1 cvlock resolve -r v/bad.in -o v/pylock.x.toml \
+		--index-url "$IDX" $TARGET --no-cache 2>err &&
+	! grep -q "derivation\|^round" err &&
+	test ! -e v/pylock.x.toml
+'
+
 test_done

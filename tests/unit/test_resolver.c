@@ -83,6 +83,11 @@ START_TEST(test_edges)
 				  "top-pkg 1.0 -> leaf mid\n");
 	ck_assert_uint_eq(r.nloaded, 4);
 	ck_assert_uint_eq(r.rounds, 1);
+	/* one round: everything listed and loaded in it, nothing widened */
+	ck_assert_uint_eq(r.round_stats[0].nlisted, 4);
+	ck_assert_uint_eq(r.round_stats[0].nloaded, 4);
+	ck_assert_uint_eq(r.round_stats[0].ncands, 4);
+	ck_assert_uint_eq(r.round_stats[0].nwidened, 0);
 	res_result_release(&r);
 	res_options_release(&o);
 	res_source_free(src);
