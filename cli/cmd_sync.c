@@ -32,7 +32,7 @@
 #define _GNU_SOURCE /* nftw */
 #include "config.h"
 #include "cli/cli.h"
-#include "cli/project.h"
+#include "cli/lockfile.h"
 #include "index/index.h"
 #include "lockfmt/lockfmt.h"
 #include "sync/sync.h"
@@ -58,6 +58,7 @@ enum {
 	OPT_LINK_MODE,
 	OPT_COMPILE,
 	OPT_RECREATE,
+	OPT_VERIFY,
 	OPT_VERBOSE,
 };
 
@@ -77,7 +78,9 @@ static const struct cvl_option own_options[] = {
 	{ "dry-run", 0, OPT_FLAG, OPT_DRY_RUN, NULL,
 	  "change nothing; print what would change" },
 	{ "check", 0, OPT_FLAG, OPT_CHECK, NULL,
-	  "change nothing; exit 1 when the environment differs from the lock (RECORD hashes checked)" },
+	  "change nothing; exit 1 when the environment differs from the lock (every installed file checked)" },
+	{ "verify", 0, OPT_FLAG, OPT_VERIFY, NULL,
+	  "check every installed file against its RECORD and reinstall what differs" },
 	{ "inexact", 0, OPT_FLAG, OPT_INEXACT, NULL,
 	  "keep installed packages that the lock does not list" },
 	{ "link-mode", 0, OPT_VALUE, OPT_LINK_MODE, "clone|hardlink|copy",
@@ -154,6 +157,9 @@ static int on_option(int id, const char *value, void *data)
 		return 0;
 	case OPT_RECREATE:
 		sc->recreate = true;
+		return 0;
+	case OPT_VERIFY:
+		sc->plan_flags |= SYNC_PLAN_VERIFY;
 		return 0;
 	case OPT_VERBOSE:
 		sc->verbose++;
@@ -502,36 +508,6 @@ static void report(struct sync_cmd *sc, const struct sync_plan *plan,
 		print_item(stderr, &plan->items[i]);
 }
 
-static int read_lock(const char *path, struct lock_file *lf,
-		     struct cvl_error *err)
-{
-	struct strbuf text = STRBUF_INIT;
-	struct lock_diags diags = LOCK_DIAGS_INIT;
-	int rc;
-
-	rc = cvl_read_file(path, "", &text, err);
-	if (rc == 0) {
-		rc = lock_read(lf, text.buf, text.len, &diags, err);
-		if (rc < 0 && !err->line && diags.nerrors) {
-			size_t i;
-
-			for (i = 0; i < diags.nr; i++) {
-				if (diags.items[i].severity != LOCK_ERROR)
-					continue;
-				cvl_error_set(err, CVL_EINVAL, "%s:%d:%d: %s",
-					      path, diags.items[i].line,
-					      diags.items[i].column,
-					      diags.items[i].msg);
-				break;
-			}
-			cvl_error_hint(err, "see 'cvlock lock verify %s'", path);
-		}
-	}
-	lock_diags_release(&diags);
-	strbuf_release(&text);
-	return rc;
-}
-
 int cmd_sync(int argc, char **argv, struct cvl_ctx *ctx)
 {
 	struct cvl_error err = CVL_ERROR_INIT;
@@ -586,9 +562,9 @@ int cmd_sync(int argc, char **argv, struct cvl_ctx *ctx)
 		goto done;
 
 	/* the lockfile, and where its relative paths start */
-	rc = read_lock(lock_path, &lf, &err);
-	if (rc < 0)
-		goto fail;
+	r = cvl_load_lockfile(ctx, lock_path, NULL, &lf);
+	if (r)
+		goto done;
 	if (strchr(lock_path, '/'))
 		strbuf_add(&base, lock_path,
 			   (size_t)(strrchr(lock_path, '/') - lock_path));
@@ -661,7 +637,7 @@ int cmd_sync(int argc, char **argv, struct cvl_ctx *ctx)
 	memset(&po, 0, sizeof(po));
 	po.flags = sc.plan_flags;
 	if (sc.check)
-		po.flags |= SYNC_PLAN_VERIFY_HASHES;
+		po.flags |= SYNC_PLAN_VERIFY;
 	po.extras = (const char *const *)sc.extras.v;
 	po.nextras = sc.extras.nr;
 	po.groups = (const char *const *)sc.groups.v;

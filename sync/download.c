@@ -453,18 +453,35 @@ out:
 	return rc;
 }
 
+/* Create `path` or set its modification time to now (best effort). */
+static void touch(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+
+	if (fd >= 0) {
+		futimens(fd, NULL);
+		close(fd);
+	}
+}
+
 /*
  * Whether the unpacked tree `dir` still holds what its wheel's RECORD
- * says, byte for byte.  Environments hard-link their files to this tree,
- * so an edit of an installed file (or a damaged disk) changes it too;
- * every install checks it first rather than spread the change.
+ * says.  Environments hard-link their files to this tree, so an edit of
+ * an installed file (or a damaged disk) changes it too; every install
+ * checks it first rather than spread the change.  The check is cheap when
+ * it can be: `seal` is a file touched when the tree was last known good,
+ * and a tree whose every file has its RECORD size and was not modified
+ * since then is good without reading a byte (hard links do not change a
+ * file's mtime; writing to it does).  Otherwise every file's hash is
+ * compared, and the seal touched again when they all match.
  */
-static bool unpacked_intact(const char *dir)
+static bool unpacked_intact(const char *dir, const char *seal)
 {
 	struct strbuf path = STRBUF_INIT, text = STRBUF_INIT, h = STRBUF_INIT;
 	struct sync_record rec = { NULL, 0, 0 };
 	struct dirent *de;
-	bool ok = false;
+	struct stat sst, st;
+	bool ok = false, quick;
 	size_t base, i;
 	DIR *d = opendir(dir);
 
@@ -486,6 +503,25 @@ static bool unpacked_intact(const char *dir)
 	strbuf_reset(&path);
 	strbuf_addf(&path, "%s/", dir);
 	base = path.len;
+	quick = stat(seal, &sst) == 0;
+	for (i = 0; i < rec.n && quick; i++) {
+		const struct sync_record_entry *e = &rec.entries[i];
+
+		if (!e->hash)
+			continue;
+		strbuf_setlen(&path, base);
+		strbuf_addstr(&path, e->path);
+		if (lstat(path.buf, &st) < 0 || !S_ISREG(st.st_mode) ||
+		    (e->size >= 0 && st.st_size != e->size) ||
+		    st.st_mtim.tv_sec > sst.st_mtim.tv_sec ||
+		    (st.st_mtim.tv_sec == sst.st_mtim.tv_sec &&
+		     st.st_mtim.tv_nsec > sst.st_mtim.tv_nsec))
+			quick = false;
+	}
+	if (quick) {
+		ok = true;
+		goto out;
+	}
 	for (i = 0; i < rec.n; i++) {
 		const struct sync_record_entry *e = &rec.entries[i];
 
@@ -501,6 +537,7 @@ static bool unpacked_intact(const char *dir)
 			goto out;
 	}
 	ok = true;
+	touch(seal);
 out:
 	sync_record_release(&rec);
 	strbuf_release(&path);
@@ -513,6 +550,7 @@ int sync_unpack_cached(const char *cache_dir, const char *sha256,
 		       const char *wheel, struct strbuf *out,
 		       struct cvl_error *err)
 {
+	struct strbuf seal = STRBUF_INIT;
 	struct stat st;
 	size_t start = out->len;
 	const char *dir;
@@ -520,12 +558,15 @@ int sync_unpack_cached(const char *cache_dir, const char *sha256,
 
 	sync_cache_unpacked_path(cache_dir, sha256, out);
 	dir = out->buf + start;
+	strbuf_addf(&seal, "%s.sealed", dir);
 	if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode)) {
 		struct strbuf old = STRBUF_INIT;
 		static unsigned counter;
 
-		if (unpacked_intact(dir))
+		if (unpacked_intact(dir, seal.buf)) {
+			strbuf_release(&seal);
 			return 0;
+		}
 		/* out of the way first, so that no reader sees it half gone */
 		strbuf_addf(&old, "%s.damaged-%ld-%u", dir, (long)getpid(),
 			    counter++);
@@ -536,6 +577,8 @@ int sync_unpack_cached(const char *cache_dir, const char *sha256,
 	rc = make_parents(dir, err);
 	if (rc == 0)
 		rc = sync_wheel_unpack(wheel, dir, err);
+	if (rc == 0)
+		touch(seal.buf);
 	if (rc < 0 && stat(dir, &st) == 0 && S_ISDIR(st.st_mode)) {
 		/* another process unpacked it first */
 		cvl_error_clear(err);
@@ -543,5 +586,6 @@ int sync_unpack_cached(const char *cache_dir, const char *sha256,
 	}
 	if (rc < 0)
 		strbuf_setlen(out, start);
+	strbuf_release(&seal);
 	return rc;
 }

@@ -372,9 +372,9 @@ static bool file_record_hash(const char *path, struct strbuf *out)
 
 /*
  * Why the installed copy `d` must be installed again; NULL when its RECORD
- * holds (files present with their sizes, and hashes when `verify`).
+ * holds (every file present with its size and hash).
  */
-static char *record_problem(const struct sync_dist *d, bool verify)
+static char *record_problem(const struct sync_dist *d)
 {
 	struct strbuf path = STRBUF_INIT, text = STRBUF_INIT;
 	struct strbuf why = STRBUF_INIT, h = STRBUF_INIT;
@@ -415,7 +415,7 @@ static char *record_problem(const struct sync_dist *d, bool verify)
 			strbuf_addf(&why, "'%s' has changed", e->path);
 			goto out;
 		}
-		if (verify && e->hash && !strncmp(e->hash, "sha256=", 7) &&
+		if (e->hash && !strncmp(e->hash, "sha256=", 7) &&
 		    S_ISREG(st.st_mode)) {
 			strbuf_reset(&h);
 			if (!file_record_hash(path.buf, &h) ||
@@ -580,7 +580,8 @@ static void decide(struct sync_plan_item *it, bool verify)
 		it->action = SYNC_DOWNGRADE;
 		return;
 	}
-	it->reason = record_problem(d, verify);
+	if (verify)
+		it->reason = record_problem(d);
 	if (!it->reason && other_build(d, it->wheel_name))
 		it->reason = xstrdup("another build of it is installed");
 	it->action = it->reason ? SYNC_REINSTALL : SYNC_KEEP;
@@ -676,7 +677,7 @@ int sync_plan_build(struct sync_plan *plan, const struct lock_file *lf,
 	plan->nselected = plan->n;
 	for (i = 0; i < plan->nselected; i++) {
 		find_installed(si, plan->items[i].name, &plan->items[i]);
-		decide(&plan->items[i], flags & SYNC_PLAN_VERIFY_HASHES);
+		decide(&plan->items[i], flags & SYNC_PLAN_VERIFY);
 	}
 	/* what is installed and not selected */
 	for (i = 0; si && i < si->n; i++) {

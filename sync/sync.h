@@ -350,19 +350,22 @@ void sync_record_hash(const void *data, size_t len, struct strbuf *out);
  *   4. it is compared with the installed distributions: not installed:
  *      install; another version: upgrade or downgrade (PEP 440 order);
  *      the same version: keep, unless the installed copy is not what the
- *      lock asks for or is damaged, then reinstall.  "Reinstall (files
- *      changed)" is decided cheaply and without reading file contents:
- *        - the dist-info has no RECORD, or one that cannot be parsed;
- *        - a file its RECORD lists is missing, or has another size than
- *          the RECORD says (a killed uninstall, a user's edit that
- *          changes the size, a deleted module);
+ *      lock asks for, then reinstall:
  *        - its WHEEL file names another build of the version than the
  *          chosen wheel (other Tag lines or Build number), so a lock that
  *          moves to another wheel of the same version gets it;
- *        - two dist-infos of the name (both are removed, one installed).
- *      With SYNC_PLAN_VERIFY_HASHES (cvlock sync --check), every RECORD
- *      hash is checked too (reads every file).  Installed distributions
- *      that the lock does not select are removed unless `inexact`.
+ *        - two dist-infos of the name (both are removed, one installed);
+ *        - with SYNC_PLAN_VERIFY (cvlock sync --check, --verify): the
+ *          dist-info has no readable RECORD, or a file it lists is
+ *          missing or differs from its size or sha256.
+ *      Without SYNC_PLAN_VERIFY a present dist-info is trusted, and no
+ *      installed file is even stat'ed: install renames the dist-info into
+ *      place after every file, and uninstall takes it away before the
+ *      first file goes, so one that is there vouches for its files (a
+ *      killed sync leaves none half-done; only a user's edit can break
+ *      that, which --check finds and --verify repairs).
+ *      Installed distributions that the lock does not select are removed
+ *      unless `inexact`.
  * Items are sorted by name.
  * ====================================================================== */
 
@@ -411,7 +414,7 @@ enum {
 	SYNC_PLAN_INEXACT = 1 << 0,        /* keep what the lock does not name */
 	SYNC_PLAN_ALL_EXTRAS = 1 << 1,
 	SYNC_PLAN_NO_DEFAULT_GROUPS = 1 << 2,
-	SYNC_PLAN_VERIFY_HASHES = 1 << 3,  /* check every RECORD hash */
+	SYNC_PLAN_VERIFY = 1 << 3,  /* check every file of every RECORD */
 };
 
 struct sync_plan_opts {
@@ -455,6 +458,7 @@ bool sync_plan_is_noop(const struct sync_plan *plan);
  * Cache layout (under the cache directory):
  *     wheels-v1/<sha256[0:2]>/<sha256>.whl     downloaded, hash-checked
  *     unpacked-v1/<sha256[0:2]>/<sha256>/      sync_wheel_unpack() output
+ *     unpacked-v1/<sha256[0:2]>/<sha256>.sealed  when it was last checked
  * A wheel is fetched from its `url` (http(s):// or file://) or its
  * `path` (relative to the lockfile's directory), through index/'s
  * transport (parallel, retries, netrc).  When the URL answers 404 or 410
@@ -528,9 +532,12 @@ int sync_download(struct sync_fetch *items, size_t n,
 /*
  * The unpacked tree of a cached wheel: unpacked-v1/.../<sha256>/, made
  * with sync_wheel_unpack() when missing.  Its path is appended to `out`.
- * An existing tree is checked first against its wheel's RECORD, every
- * file's hash (environments hard-link to it, so editing an installed
- * file edits it too), and unpacked again from `wheel` when it differs.
+ * An existing tree is checked first against its wheel's RECORD
+ * (environments hard-link to it, so editing an installed file edits it
+ * too) and unpacked again from `wheel` when it differs: sizes and
+ * modification times against unpacked-v1/.../<sha256>.sealed, touched
+ * when the tree was last known good, and every file's hash when those
+ * do not prove it.
  */
 int sync_unpack_cached(const char *cache_dir, const char *sha256,
 		       const char *wheel, struct strbuf *out,

@@ -204,7 +204,7 @@ test_expect_success 'upgrade and downgrade' '
 	! ls q/.venv/lib/python*/site-packages | grep "alpha-2.0"
 '
 
-test_expect_success 'a damaged installation is reinstalled' '
+test_expect_success 'a damaged installation: --check finds it, --verify reinstalls it' '
 	rm q/.venv/lib/python*/site-packages/gamma_pure.py &&
 	(cd q && test_expect_code 1 sync --check) >out &&
 	cat >expect <<-\EOF &&
@@ -213,12 +213,22 @@ test_expect_success 'a damaged installation is reinstalled' '
 	EOF
 	test_cmp expect out &&
 	(cd q && sync) 2>err &&
+	strip_time <err >actual &&
+	echo "Checked 3 packages in X ms, nothing to do" >expect &&
+	test_cmp expect actual &&
+	(cd q && sync --verify) 2>err &&
+	strip_time <err >actual &&
+	cat >expect <<-\EOF &&
+	Installed 1 package in X ms
+	~ gamma 1.0 (reinstalled: '"'"'gamma_pure.py'"'"' is missing)
+	EOF
+	test_cmp expect actual &&
 	q/.venv/bin/gamma-run >out &&
 	echo "gamma platlib purelib" >expect &&
 	test_cmp expect out
 '
 
-test_expect_success '--check reads RECORD hashes: an edit of the same size is found' '
+test_expect_success '--check reads every file: an edit of the same size is found' '
 	f=$(echo q/.venv/lib/python*/site-packages/alpha/__init__.py) &&
 	sed "s/alpha 1.0/alpha 6.6/" "$f" >tmp && cat tmp >"$f" &&
 	(cd q && sync --dry-run) >out &&

@@ -2,8 +2,8 @@
  * test_sync_plan.c - the plan (sync/plan.c): the lock checked against
  * the interpreter, packages selected by marker with extras and groups,
  * the wheel chosen by tag priority, the comparison with installed
- * dist-infos (install, upgrade, downgrade, keep, reinstall when RECORD or
- * WHEEL disagree, remove, --inexact); and downloads (sync/download.c)
+ * dist-infos (install, upgrade, downgrade, keep, reinstall when WHEEL
+ * disagrees, or RECORD with SYNC_PLAN_VERIFY, remove, --inexact); and downloads (sync/download.c)
  * from file:// URLs and relative paths into the sha256-keyed cache, with
  * wrong hashes and sizes refused and nothing cached for them.
  */
@@ -364,11 +364,9 @@ START_TEST(test_against_installed)
 	ck_assert_int_eq(item(&plan, "up")->action, SYNC_UPGRADE);
 	ck_assert_int_eq(item(&plan, "down")->action, SYNC_DOWNGRADE);
 	ck_assert_int_eq(item(&plan, "new")->action, SYNC_INSTALL);
+	/* a present dist-info is trusted: its files are not even stat'ed */
 	ck_assert_int_eq(item(&plan, "edited")->action, SYNC_KEEP);
-	it = item(&plan, "damaged");
-	ck_assert_int_eq(it->action, SYNC_REINSTALL);
-	ck_assert_str_eq(it->reason, "'damaged/__init__.py' is missing");
-	ck_assert_uint_eq(it->ninstalled, 1);
+	ck_assert_int_eq(item(&plan, "damaged")->action, SYNC_KEEP);
 	it = item(&plan, "rebuilt");
 	ck_assert_int_eq(it->action, SYNC_REINSTALL);
 	ck_assert_str_eq(it->reason, "another build of it is installed");
@@ -376,13 +374,18 @@ START_TEST(test_against_installed)
 	ck_assert_int_eq(it->action, SYNC_REMOVE);
 	ck_assert_ptr_null(it->version);
 	ck_assert_str_eq(it->installed[0]->version, "5.0");
-	ck_assert_uint_eq(plan.counts[SYNC_KEEP], 2);
+	ck_assert_uint_eq(plan.counts[SYNC_KEEP], 3);
 	sync_plan_release(&plan);
 
-	/* --check: hashes too; --inexact: keep the extra one */
-	o.flags = SYNC_PLAN_VERIFY_HASHES | SYNC_PLAN_INEXACT;
+	/* --check, --verify: every file; --inexact: keep the extra one */
+	o.flags = SYNC_PLAN_VERIFY | SYNC_PLAN_INEXACT;
 	ck_assert_int_eq(sync_plan_build(&plan, &lf, &in, &tags, &si, &o, &err), 0);
 	ck_assert_uint_eq(plan.n, 7);
+	it = item(&plan, "damaged");
+	ck_assert_int_eq(it->action, SYNC_REINSTALL);
+	ck_assert_str_eq(it->reason, "'damaged/__init__.py' is missing");
+	ck_assert_uint_eq(it->ninstalled, 1);
+	ck_assert_int_eq(item(&plan, "keep")->action, SYNC_KEEP);
 	it = item(&plan, "edited");
 	ck_assert_int_eq(it->action, SYNC_REINSTALL);
 	ck_assert_str_eq(it->reason, "'edited/__init__.py' has changed");
