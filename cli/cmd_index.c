@@ -146,7 +146,7 @@ static int cmp_files_desc(const void *pa, const void *pb)
 {
 	const struct idx_file *a = *(const struct idx_file *const *)pa;
 	const struct idx_file *b = *(const struct idx_file *const *)pb;
-	int r = pep_version_cmp(&b->version, &a->version);
+	int r = pep_version_cmp(b->version, a->version);
 
 	if (r)
 		return r;
@@ -174,7 +174,7 @@ static size_t group_end(const struct idx_file **v, size_t n, size_t i)
 {
 	size_t j = i + 1;
 
-	while (j < n && !pep_version_cmp(&v[j]->version, &v[i]->version))
+	while (j < n && !pep_version_cmp(v[j]->version, v[i]->version))
 		j++;
 	return j;
 }
@@ -279,7 +279,7 @@ static void print_versions_text(const struct index_cmd *ic,
 
 		end = group_end(v, n, i);
 		yanked = group_yanked(v, i, end, &reason);
-		pre = pep_version_is_prerelease(&v[i]->version);
+		pre = pep_version_is_prerelease(v[i]->version);
 		printf("%s", v[i]->version_str);
 		if (pre || yanked) {
 			printf(" (");
@@ -376,7 +376,7 @@ static int print_versions_json(const struct idx_page *page,
 		yanked = group_yanked(v, i, end, &reason);
 		json_object_set_new(o, "version", json_string(v[i]->version_str));
 		json_object_set_new(o, "prerelease",
-				    json_boolean(pep_version_is_prerelease(&v[i]->version)));
+				    json_boolean(pep_version_is_prerelease(v[i]->version)));
 		json_object_set_new(o, "yanked", json_boolean(yanked));
 		json_object_set_new(o, "yanked_reason", json_str_or_null(reason));
 		for (j = i; j < end; j++)
@@ -516,7 +516,7 @@ static int do_metadata(struct index_cmd *ic, struct idx_client *c,
 	for (i = 0; i < op.page.nfiles; i++) {
 		const struct idx_file *f = &op.page.files[i];
 
-		if (f->kind == IDX_FILE_OTHER || pep_version_cmp(&f->version, &want))
+		if (f->kind == IDX_FILE_OTHER || pep_version_cmp(f->version, &want))
 			continue;
 		if (!best || file_rank(f) < file_rank(best))
 			best = f;

@@ -452,40 +452,6 @@ static void name_set_release(struct name_set *set)
 }
 
 /*
- * Append a copy of `f` to `dst`: strings into dst's arena, a version of
- * its own, and the wheel name parsed again from the file name (it is
- * owned by the page as the parsers own it).
- */
-static void page_copy_file(struct idx_page *dst, const struct idx_file *f)
-{
-	struct idx_file *nf;
-
-	ALLOC_GROW(dst->files, dst->nfiles + 1, dst->alloc_files);
-	nf = &dst->files[dst->nfiles++];
-	*nf = *f;
-	nf->filename = arena_str(&dst->arena, f->filename);
-	nf->url = arena_str(&dst->arena, f->url);
-	nf->name = arena_str(&dst->arena, f->name);
-	nf->version_str = arena_str(&dst->arena, f->version_str);
-	nf->requires_python = arena_str(&dst->arena, f->requires_python);
-	nf->yanked_reason = arena_str(&dst->arena, f->yanked_reason);
-	nf->version = (struct pep_version)PEP_VERSION_INIT;
-	pep_version_copy(&nf->version, &f->version);
-	nf->wheel = NULL;
-	if (f->wheel) {
-		struct pep_wheelname *w = xmalloc(sizeof(*w));
-		struct pep_wheelname init = PEP_WHEELNAME_INIT;
-
-		*w = init;
-		if (pep_wheelname_parse(w, f->filename, strlen(f->filename),
-					false, NULL))
-			BUG("wheel name '%s' parsed once but not twice",
-			    f->filename);
-		nf->wheel = w;
-	}
-}
-
-/*
  * Add the files of `src` to `dst` (only those of project `name` when
  * given), skipping file names already `seen`: the first source wins.
  */
@@ -501,7 +467,7 @@ static void page_merge(struct idx_page *dst, struct name_set *seen,
 			continue;
 		if (!name_set_add(seen, f->filename))
 			continue;
-		page_copy_file(dst, f);
+		idx__page_copy_file(dst, f);
 	}
 	if (!dst->url && src->url)
 		dst->url = arena_str(&dst->arena, src->url);
@@ -843,12 +809,6 @@ static void drop_local_links(struct idx_page *page, const char *base)
 			if (n != i)
 				memmove(&page->files[n], f, sizeof(*f));
 			n++;
-			continue;
-		}
-		pep_version_release(&f->version);
-		if (f->wheel) {
-			pep_wheelname_release(f->wheel);
-			free(f->wheel);
 		}
 	}
 	page->nfiles = n;

@@ -51,20 +51,40 @@ enum idx_hash_alg {
 
 struct idx_hash {
 	enum idx_hash_alg alg;
-	char hex[129]; /* lowercase */
+	const char *hex; /* lowercase, in the page's arena */
 };
 
 /*
- * One distribution file of a project.  Strings live in the page's arena.
+ * A wheel's file name, parsed: a compact read-only view (the fields the
+ * resolver reads of a struct pep_wheelname), in the page's arena.  Files
+ * of a page with the same tag set share one tags array.
+ */
+struct idx_wheel {
+	const char *name; /* canonical (PEP 503) */
+	struct {
+		const char *const *v; /* expanded "interp-abi-plat", sorted */
+		size_t nr;
+	} tags;
+};
+
+/*
+ * One distribution file of a project.  Everything it points to belongs to
+ * its page (strings and wheel in the page's arena; the version among the
+ * page's parsed versions), so a file is plain data: it may be copied or
+ * moved within a page, and it is valid as long as its page.  A project
+ * page holds tens of thousands of files (PyPI's largest), so the struct
+ * stays small: about 250 bytes plus its strings.
  */
 struct idx_file {
 	const char *filename;
 	const char *url; /* absolute, resolved against the page's final URL */
 	enum idx_file_kind kind;
 	const char *name;  /* canonical project name from the file name */
-	struct pep_version version; /* from the file name (released with the page) */
+	/* from the file name; NULL for IDX_FILE_OTHER.  Shared by files of
+	 * one version, as is version_str */
+	const struct pep_version *version;
 	const char *version_str;    /* canonical version string */
-	struct pep_wheelname *wheel; /* wheels only, else NULL */
+	const struct idx_wheel *wheel; /* wheels only, else NULL */
 	struct idx_hash hashes[IDX_HASH_NALGS];
 	size_t nhashes;
 	const char *requires_python; /* or NULL */
@@ -87,9 +107,13 @@ struct idx_page {
 	const char **versions; /* PEP 700 "versions", or NULL */
 	size_t nversions;
 	struct arena arena;
+	/* private: the versions the files point to (in the arena, released
+	 * with the page) */
+	struct pep_version **parsed;
+	size_t nparsed, alloc_parsed;
 };
 
-#define IDX_PAGE_INIT { NULL, NULL, NULL, 0, 0, NULL, 0, ARENA_INIT }
+#define IDX_PAGE_INIT { NULL, NULL, NULL, 0, 0, NULL, 0, ARENA_INIT, NULL, 0, 0 }
 
 void idx_page_release(struct idx_page *page);
 

@@ -17,12 +17,13 @@ int idx__hash_alg_from_name(const char *name, size_t len);
 const char *idx__hash_alg_name(enum idx_hash_alg alg);
 
 /*
- * Add a hash given as hex (any case) to a hash array, lowercased, after
- * checking its length and digits.  A second value for the same algorithm
- * must be equal.  On error, `err` holds the problem without its context
- * ("expected 64 hex digits for sha256, got 'abc'").
+ * Add a hash given as hex (any case) to a hash array, lowercased (the
+ * string in arena `a`), after checking its length and digits.  A second
+ * value for the same algorithm must be equal.  On error, `err` holds the
+ * problem without its context ("expected 64 hex digits for sha256, got
+ * 'abc'").
  */
-int idx__hash_add(struct idx_hash *hashes, size_t *nhashes,
+int idx__hash_add(struct arena *a, struct idx_hash *hashes, size_t *nhashes,
 		  enum idx_hash_alg alg, const char *hex, size_t len,
 		  struct cvl_error *err) WARN_UNUSED_RESULT;
 
@@ -44,11 +45,23 @@ struct idx_file *idx__page_add_file(struct idx_page *page,
 				    const char *filename, size_t filename_len,
 				    const char *url, size_t url_len);
 
+/* Make room for `n` more files at once (no slack, no moves while adding). */
+void idx__page_reserve(struct idx_page *page, size_t n);
+
+/*
+ * Append a copy of `f` (a file of another page) to `page`: its strings,
+ * hashes and wheel copied into the page's arena, its version shared with
+ * the page's files of that version or copied.
+ */
+struct idx_file *idx__page_copy_file(struct idx_page *page,
+				     const struct idx_file *f);
+
 /*
  * The hashes in a URL fragment ("#sha256=..."; pip's algorithms we
  * know), added to the file's hashes.
  */
-int idx__file_add_fragment_hashes(struct idx_file *f, struct cvl_str fragment,
+int idx__file_add_fragment_hashes(struct idx_page *page, struct idx_file *f,
+				  struct cvl_str fragment,
 				  struct cvl_error *err) WARN_UNUSED_RESULT;
 
 /*

@@ -50,11 +50,11 @@ void idx__msg_quote(struct strbuf *out, const char *s, size_t len)
 		strbuf_addstr(out, "...");
 }
 
-int idx__hash_add(struct idx_hash *hashes, size_t *nhashes,
+int idx__hash_add(struct arena *a, struct idx_hash *hashes, size_t *nhashes,
 		  enum idx_hash_alg alg, const char *hex, size_t len,
 		  struct cvl_error *err)
 {
-	struct idx_hash h;
+	char lower[129];
 	size_t i, want = hash_algs[alg].hexlen;
 
 	for (i = 0; i < len; i++) {
@@ -75,30 +75,32 @@ int idx__hash_add(struct idx_hash *hashes, size_t *nhashes,
 		strbuf_release(&q);
 		return r;
 	}
-	h.alg = alg;
 	for (i = 0; i < len; i++) {
 		int c = (unsigned char)hex[i];
 
-		h.hex[i] = (char)(c >= 'A' && c <= 'F' ? c - 'A' + 'a' : c);
+		lower[i] = (char)(c >= 'A' && c <= 'F' ? c - 'A' + 'a' : c);
 	}
-	h.hex[len] = '\0';
+	lower[len] = '\0';
 	for (i = 0; i < *nhashes; i++) {
 		if (hashes[i].alg != alg)
 			continue;
-		if (strcmp(hashes[i].hex, h.hex))
+		if (strcmp(hashes[i].hex, lower))
 			return cvl_error_set(err, CVL_EINVAL,
 					     "two different %s hashes '%s' and '%s'",
 					     hash_algs[alg].name, hashes[i].hex,
-					     h.hex);
+					     lower);
 		return 0;
 	}
 	if (*nhashes >= IDX_HASH_NALGS)
 		BUG("more hashes than algorithms");
-	hashes[(*nhashes)++] = h;
+	hashes[*nhashes].alg = alg;
+	hashes[*nhashes].hex = arena_strndup(a, lower, len);
+	(*nhashes)++;
 	return 0;
 }
 
-int idx__file_add_fragment_hashes(struct idx_file *f, struct cvl_str fragment,
+int idx__file_add_fragment_hashes(struct idx_page *page, struct idx_file *f,
+				  struct cvl_str fragment,
 				  struct cvl_error *err)
 {
 	int alg;
@@ -109,8 +111,8 @@ int idx__file_add_fragment_hashes(struct idx_file *f, struct cvl_str fragment,
 
 		if (!url_fragment_get(fragment, hash_algs[alg].name, &v))
 			continue;
-		r = idx__hash_add(f->hashes, &f->nhashes, (enum idx_hash_alg)alg,
-				  v.p, v.len, err);
+		r = idx__hash_add(&page->arena, f->hashes, &f->nhashes,
+				  (enum idx_hash_alg)alg, v.p, v.len, err);
 		if (r < 0)
 			return r;
 	}
@@ -139,15 +141,12 @@ void idx_page_release(struct idx_page *page)
 {
 	size_t i;
 
-	for (i = 0; i < page->nfiles; i++) {
-		struct idx_file *f = &page->files[i];
-
-		pep_version_release(&f->version);
-		if (f->wheel) {
-			pep_wheelname_release(f->wheel);
-			free(f->wheel);
-		}
-	}
+	for (i = 0; i < page->nparsed; i++)
+		pep_version_release(page->parsed[i]);
+	free(page->parsed);
+	page->parsed = NULL;
+	page->nparsed = 0;
+	page->alloc_parsed = 0;
 	free(page->files);
 	arena_release(&page->arena);
 	page->name = NULL;
@@ -205,39 +204,133 @@ static bool sdist_split_by_name(const char *fn, size_t stemlen,
 	return ok;
 }
 
-static void set_version_str(struct idx_page *page, struct idx_file *f)
+/* How many of the page's latest versions and wheels a new file may share. */
+#define SHARE_WINDOW 8
+
+/*
+ * Point `f` at version `v` (canonical string `str`): the page's version
+ * of that string when one of the latest has it (the files of a version
+ * are usually listed together), else a copy of `v` owned by the page.
+ */
+static void set_version(struct idx_page *page, struct idx_file *f,
+			const struct pep_version *v)
 {
 	struct strbuf sb = STRBUF_INIT;
+	struct pep_version *nv;
+	size_t i, seen = 0;
 
-	pep_version_format(&f->version, &sb);
+	pep_version_format(v, &sb);
+	for (i = page->nfiles; i-- > 0 && seen < SHARE_WINDOW;) {
+		const struct idx_file *o = &page->files[i];
+
+		if (!o->version || o == f)
+			continue;
+		seen++;
+		if (!strcmp(o->version_str, sb.buf)) {
+			f->version = o->version;
+			f->version_str = o->version_str;
+			strbuf_release(&sb);
+			return;
+		}
+	}
+	nv = arena_alloc(&page->arena, sizeof(*nv));
+	*nv = (struct pep_version)PEP_VERSION_INIT;
+	pep_version_copy(nv, v);
+	ALLOC_GROW(page->parsed, page->nparsed + 1, page->alloc_parsed);
+	page->parsed[page->nparsed++] = nv;
+	f->version = nv;
 	f->version_str = arena_strndup(&page->arena, sb.buf, sb.len);
 	strbuf_release(&sb);
+}
+
+static bool same_tags(const struct idx_wheel *w, const char *const *tags,
+		      size_t n)
+{
+	size_t i;
+
+	if (w->tags.nr != n)
+		return false;
+	for (i = 0; i < n; i++)
+		if (strcmp(w->tags.v[i], tags[i]))
+			return false;
+	return true;
+}
+
+/*
+ * The compact wheel of `f` (name f->name): one of the page's latest
+ * wheels when it has the same name and tags, else a new one whose tag
+ * strings are shared with those wheels where possible.
+ */
+static void set_wheel(struct idx_page *page, struct idx_file *f,
+		      const char *const *tags, size_t n)
+{
+	struct idx_wheel *w;
+	const struct idx_wheel *recent[SHARE_WINDOW];
+	const char **v;
+	size_t i, j, k, nrecent = 0;
+
+	for (i = page->nfiles; i-- > 0 && nrecent < SHARE_WINDOW;) {
+		const struct idx_file *o = &page->files[i];
+
+		if (!o->wheel || o == f)
+			continue;
+		if (same_tags(o->wheel, tags, n) &&
+		    !strcmp(o->wheel->name, f->name)) {
+			f->wheel = o->wheel;
+			return;
+		}
+		recent[nrecent++] = o->wheel;
+	}
+	w = arena_alloc(&page->arena, sizeof(*w));
+	w->name = f->name;
+	v = arena_alloc(&page->arena, (n ? n : 1) * sizeof(*v));
+	for (i = 0; i < n; i++) {
+		v[i] = NULL;
+		for (j = 0; j < nrecent && !v[i]; j++)
+			for (k = 0; k < recent[j]->tags.nr && !v[i]; k++)
+				if (!strcmp(recent[j]->tags.v[k], tags[i]))
+					v[i] = recent[j]->tags.v[k];
+		if (!v[i])
+			v[i] = arena_strndup(&page->arena, tags[i],
+					     strlen(tags[i]));
+	}
+	w->tags.v = v;
+	w->tags.nr = n;
+	f->wheel = w;
+}
+
+/* The page's copy of canonical name `name`: its own name when equal. */
+static const char *page_name_str(struct idx_page *page, const char *name,
+				 size_t len)
+{
+	if (page->name && strlen(page->name) == len &&
+	    !memcmp(page->name, name, len))
+		return page->name;
+	return arena_strndup(&page->arena, name, len);
 }
 
 static void classify(struct idx_page *page, struct idx_file *f,
 		     const char *fn, size_t len)
 {
 	struct strbuf name = STRBUF_INIT;
+	struct pep_version v = PEP_VERSION_INIT;
 	size_t stemlen = 0;
 
 	if (memchr(fn, '\0', len))
 		return;
 	if (ends_with(fn, len, ".whl")) {
-		struct pep_wheelname *w = xmalloc(sizeof(*w));
-		struct pep_wheelname init = PEP_WHEELNAME_INIT;
+		struct pep_wheelname w = PEP_WHEELNAME_INIT;
 
-		*w = init;
-		if (pep_wheelname_parse(w, fn, len, false, NULL) ||
-		    (page->name && strcmp(w->name, page->name))) {
-			pep_wheelname_release(w);
-			free(w);
+		if (pep_wheelname_parse(&w, fn, len, false, NULL) ||
+		    (page->name && strcmp(w.name, page->name))) {
+			pep_wheelname_release(&w);
 			return;
 		}
 		f->kind = IDX_FILE_WHEEL;
-		f->wheel = w;
-		f->name = arena_strndup(&page->arena, w->name, strlen(w->name));
-		pep_version_copy(&f->version, &w->version);
-		set_version_str(page, f);
+		f->name = page_name_str(page, w.name, strlen(w.name));
+		set_version(page, f, &w.version);
+		set_wheel(page, f, (const char *const *)w.tags.v, w.tags.nr);
+		pep_wheelname_release(&w);
 		return;
 	}
 	if (ends_with(fn, len, ".tar.gz"))
@@ -246,21 +339,31 @@ static void classify(struct idx_page *page, struct idx_file *f,
 		stemlen = len - 4;
 	else
 		return;
-	if (pep_sdistname_parse(fn, len, &name, &f->version, NULL) == 0 &&
+	if (pep_sdistname_parse(fn, len, &name, &v, NULL) == 0 &&
 	    (!page->name || !strcmp(name.buf, page->name))) {
 		f->kind = IDX_FILE_SDIST;
-		f->name = arena_strndup(&page->arena, name.buf, name.len);
+		f->name = page_name_str(page, name.buf, name.len);
 	} else {
-		pep_version_release(&f->version);
+		pep_version_release(&v);
 		if (page->name &&
-		    sdist_split_by_name(fn, stemlen, page->name, &f->version)) {
+		    sdist_split_by_name(fn, stemlen, page->name, &v)) {
 			f->kind = IDX_FILE_SDIST;
 			f->name = page->name;
 		}
 	}
 	strbuf_release(&name);
 	if (f->kind == IDX_FILE_SDIST)
-		set_version_str(page, f);
+		set_version(page, f, &v);
+	pep_version_release(&v);
+}
+
+void idx__page_reserve(struct idx_page *page, size_t n)
+{
+	if (page->nfiles + n <= page->alloc_files)
+		return;
+	page->alloc_files = page->nfiles + n;
+	page->files = xrealloc(page->files,
+			       page->alloc_files * sizeof(*page->files));
 }
 
 struct idx_file *idx__page_add_file(struct idx_page *page,
@@ -275,11 +378,54 @@ struct idx_file *idx__page_add_file(struct idx_page *page,
 	ALLOC_GROW(page->files, page->nfiles + 1, page->alloc_files);
 	f = &page->files[page->nfiles++];
 	memset(f, 0, sizeof(*f));
-	f->filename = arena_strndup(&page->arena, filename, filename_len);
 	f->url = arena_strndup(&page->arena, url, url_len);
+	/* the URL's last segment is usually the file name: share it */
+	if (url_len > filename_len && url[url_len - filename_len - 1] == '/' &&
+	    !memcmp(url + url_len - filename_len, filename, filename_len))
+		f->filename = f->url + url_len - filename_len;
+	else
+		f->filename = arena_strndup(&page->arena, filename,
+					    filename_len);
 	f->kind = IDX_FILE_OTHER;
 	f->upload_time = -1;
 	f->size = -1;
 	classify(page, f, filename, filename_len);
 	return f;
+}
+
+static const char *copy_str(struct arena *a, const char *s)
+{
+	return s ? arena_strndup(a, s, strlen(s)) : NULL;
+}
+
+struct idx_file *idx__page_copy_file(struct idx_page *page,
+				     const struct idx_file *f)
+{
+	struct idx_file *nf;
+	size_t i;
+
+	ALLOC_GROW(page->files, page->nfiles + 1, page->alloc_files);
+	nf = &page->files[page->nfiles++];
+	*nf = *f;
+	nf->filename = copy_str(&page->arena, f->filename);
+	nf->url = copy_str(&page->arena, f->url);
+	nf->name = f->name ? page_name_str(page, f->name, strlen(f->name))
+			   : NULL;
+	nf->requires_python = copy_str(&page->arena, f->requires_python);
+	nf->yanked_reason = copy_str(&page->arena, f->yanked_reason);
+	for (i = 0; i < f->nhashes; i++)
+		nf->hashes[i].hex = copy_str(&page->arena, f->hashes[i].hex);
+	for (i = 0; i < f->nmetadata_hashes; i++)
+		nf->metadata_hashes[i].hex =
+			copy_str(&page->arena, f->metadata_hashes[i].hex);
+	nf->version = NULL;
+	nf->version_str = NULL;
+	nf->wheel = NULL;
+	if (f->version)
+		set_version(page, nf, f->version);
+	else
+		nf->version_str = copy_str(&page->arena, f->version_str);
+	if (f->wheel)
+		set_wheel(page, nf, f->wheel->tags.v, f->wheel->tags.nr);
+	return nf;
 }

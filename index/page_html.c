@@ -483,7 +483,8 @@ static int parse_metadata_attr(struct html_ctx *c, struct idx_file *f,
 	alg = idx__hash_alg_from_name(v, (size_t)(eq - v));
 	if (alg < 0)
 		return 0; /* an algorithm we do not check */
-	if (idx__hash_add(f->metadata_hashes, &f->nmetadata_hashes,
+	if (idx__hash_add(&c->page->arena, f->metadata_hashes,
+			  &f->nmetadata_hashes,
 			  (enum idx_hash_alg)alg, eq + 1, strlen(eq + 1),
 			  &sub) < 0)
 		return idx__page_error(c->err, CVL_EINVAL, c->url,
@@ -534,7 +535,8 @@ static int add_anchor(struct html_ctx *c, const char *base,
 	if (parts.has_fragment) {
 		struct cvl_error sub = CVL_ERROR_INIT;
 
-		r = idx__file_add_fragment_hashes(f, parts.fragment, &sub);
+		r = idx__file_add_fragment_hashes(c->page, f, parts.fragment,
+						  &sub);
 		if (r < 0) {
 			r = idx__page_error(c->err, CVL_EINVAL, c->url,
 					    "line %d: link to '%s': %s",
@@ -610,6 +612,7 @@ int idx_page_parse_html(struct idx_page *page, const char *name,
 	} else {
 		strbuf_addstr(&base, base_url);
 	}
+	idx__page_reserve(page, c.nanchors);
 	for (i = 0; i < c.nanchors && r == 0; i++)
 		r = add_anchor(&c, base.buf, &c.anchors[i]);
 	strbuf_release(&base);

@@ -128,7 +128,8 @@ static int add_hash_dict(struct json_ctx *c, const json_t *dict,
 		if (!json_is_string(val))
 			return bad(c, "files[%zu].%s.%s: expected a string, got %s",
 				   c->fileno, field, key, type_name(val));
-		if (idx__hash_add(hashes, nhashes, (enum idx_hash_alg)alg,
+		if (idx__hash_add(&c->page->arena, hashes, nhashes,
+				  (enum idx_hash_alg)alg,
 				  json_string_value(val),
 				  json_string_length(val), &sub) < 0)
 			return bad(c, "files[%zu].%s.%s: %s", c->fileno, field,
@@ -277,7 +278,8 @@ static int parse_file(struct json_ctx *c, const json_t *obj)
 	if (parts.has_fragment) {
 		struct cvl_error sub = CVL_ERROR_INIT;
 
-		r = idx__file_add_fragment_hashes(f, parts.fragment, &sub);
+		r = idx__file_add_fragment_hashes(c->page, f, parts.fragment,
+						  &sub);
 		if (r < 0) {
 			r = bad(c, "files[%zu].url: %s", c->fileno, sub.msg);
 			goto out;
@@ -433,6 +435,7 @@ int idx_page_parse_json(struct idx_page *page, const char *name,
 			type_name(files));
 		goto out;
 	}
+	idx__page_reserve(page, json_array_size(files));
 	for (i = 0; i < json_array_size(files); i++) {
 		c.fileno = i;
 		r = parse_file(&c, json_array_get(files, i));

@@ -133,7 +133,7 @@ static int cmp_files_version_name(const void *pa, const void *pb)
 {
 	const struct idx_file *a = *(const struct idx_file *const *)pa;
 	const struct idx_file *b = *(const struct idx_file *const *)pb;
-	int r = pep_version_cmp(&a->version, &b->version);
+	int r = pep_version_cmp(a->version, b->version);
 
 	return r ? r : strcmp(a->filename, b->filename);
 }
@@ -228,7 +228,7 @@ static void take_page(struct isrc *s, struct res_package *pkg,
 	qsort(v, n, sizeof(*v), cmp_files_version_name);
 	for (i = 0; i < n; i = end) {
 		end = i + 1;
-		while (end < n && !pep_version_cmp(&v[end]->version, &v[i]->version))
+		while (end < n && !pep_version_cmp(v[end]->version, v[i]->version))
 			end++;
 		add_version(s, pkg, mine->url, v, i, end);
 	}

@@ -48,7 +48,8 @@ static void check_page(const struct idx_page *p)
 		check_hashes(f->metadata_hashes, f->nmetadata_hashes);
 		if ((f->kind == IDX_FILE_WHEEL) != (f->wheel != NULL))
 			abort();
-		if ((f->kind == IDX_FILE_OTHER) != (f->version_str == NULL))
+		if ((f->kind == IDX_FILE_OTHER) != (f->version_str == NULL) ||
+		    (f->kind == IDX_FILE_OTHER) != (f->version == NULL))
 			abort();
 		if (p->name && f->name && strcmp(f->name, p->name))
 			abort();

@@ -51,14 +51,14 @@ static void check_page(const struct idx_page *p)
 		if ((f->kind == IDX_FILE_WHEEL) != (f->wheel != NULL))
 			abort();
 		if (f->kind == IDX_FILE_OTHER) {
-			if (f->name || f->version_str)
+			if (f->name || f->version_str || f->version)
 				abort();
 		} else {
-			if (!f->name || !f->version_str)
+			if (!f->name || !f->version_str || !f->version)
 				abort();
 			if (p->name && strcmp(f->name, p->name))
 				abort();
-			pep_version_format(&f->version, &sb);
+			pep_version_format(f->version, &sb);
 			if (strcmp(sb.buf, f->version_str))
 				abort();
 		}

@@ -79,6 +79,9 @@ START_TEST(json_pypi_page)
 	ck_assert_uint_eq(f->wheel->tags.nr, 2);
 	ck_assert_str_eq(f->wheel->tags.v[0], "py2-none-any");
 	ck_assert_str_eq(f->url, "https://files.pythonhosted.org/packages/30/52/547eb3719d0e872bdd6fe3ab60cef92596f95262e925e1943f68f840df88/sampleproject-1.2.0-py2.py3-none-any.whl");
+	/* the file name is shared with the end of the URL */
+	ck_assert_ptr_eq(f->filename,
+			 f->url + strlen(f->url) - strlen(f->filename));
 	ck_assert_uint_eq(f->nhashes, 1);
 	ck_assert_int_eq(f->hashes[0].alg, IDX_HASH_SHA256);
 	ck_assert_str_eq(f->hashes[0].hex, SHA_A);
@@ -149,7 +152,15 @@ START_TEST(json_file_kinds)
 	ck_assert_uint_eq(p.nfiles, 9);
 	ck_assert_int_eq(p.files[0].kind, IDX_FILE_WHEEL);
 	ck_assert_str_eq(p.files[0].version_str, "2.0rc1");
-	ck_assert(p.files[0].wheel->has_build);
+	/* the build tag is part of the name, not of the version or tags */
+	ck_assert_str_eq(p.files[0].wheel->name, "foo-bar");
+	ck_assert_uint_eq(p.files[0].wheel->tags.nr, 2);
+	ck_assert_str_eq(p.files[0].wheel->tags.v[0],
+			 "cp312-cp312-manylinux2014_x86_64");
+	ck_assert_str_eq(p.files[0].wheel->tags.v[1],
+			 "cp312-cp312-manylinux_2_17_x86_64");
+	ck_assert_ptr_nonnull(p.files[0].version);
+	ck_assert(pep_version_is_prerelease(p.files[0].version));
 	ck_assert_str_eq(p.files[0].url, "https://pypi.org/simple/sampleproject/a.whl");
 	/* a dash in the version (implicit post release): split by the name */
 	ck_assert_int_eq(p.files[1].kind, IDX_FILE_SDIST);
@@ -160,12 +171,112 @@ START_TEST(json_file_kinds)
 	for (size_t i = 3; i < 9; i++) {
 		ck_assert_int_eq(p.files[i].kind, IDX_FILE_OTHER);
 		ck_assert_ptr_null(p.files[i].wheel);
+		ck_assert_ptr_null(p.files[i].version);
 		ck_assert_ptr_null(p.files[i].version_str);
 		ck_assert_ptr_null(p.files[i].name);
 		ck_assert_int_eq(p.files[i].size, -1);
 		ck_assert_int_eq(p.files[i].upload_time, -1);
 	}
 	idx_page_release(&p);
+}
+END_TEST
+
+/*
+ * A large page (the files array is reallocated many times): the files of
+ * one version share its parsed version and string, wheels with one tag
+ * set share the tags, and the versions stay valid and comparable (a
+ * version with heap parts too: more than five release numbers and a
+ * local label).  A merged copy keeps all of it, in its own page.
+ */
+START_TEST(page_files_share_versions)
+{
+	struct idx_page p = IDX_PAGE_INIT, q = IDX_PAGE_INIT;
+	struct cvl_error err = CVL_ERROR_INIT;
+	struct strbuf body = STRBUF_INIT;
+	static const char *const tails[] = {
+		"-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+		"-cp311-cp311-win_amd64.whl", "-py3-none-any.whl", ".tar.gz",
+	};
+	size_t i, k, nv = 40;
+
+	strbuf_addstr(&body, "{\"meta\":{\"api-version\":\"1.0\"},"
+			     "\"name\":\"foo\",\"files\":[");
+	for (i = 0; i < nv; i++) {
+		for (k = 0; k < ARRAY_SIZE(tails); k++) {
+			const char *ver = i == 7 ? "1.2.3.4.5.6+Local_1" : NULL;
+
+			strbuf_addf(&body, "%s{\"filename\":\"foo-",
+				    i || k ? "," : "");
+			if (ver)
+				strbuf_addstr(&body, ver);
+			else
+				strbuf_addf(&body, "%zu.0", i);
+			strbuf_addf(&body, "%s\",\"url\":\"f%zu-%zu\","
+				    "\"hashes\":{\"sha256\":\"%s\"}}",
+				    tails[k], i, k, k & 1 ? SHA_A : SHA_B);
+		}
+	}
+	strbuf_addstr(&body, "]}");
+	ck_assert_int_eq(parse_json(&p, "foo", body.buf, &err), 0);
+	ck_assert_uint_eq(p.nfiles, nv * ARRAY_SIZE(tails));
+	ck_assert_uint_eq(p.nparsed, nv);
+	for (i = 0; i < nv; i++) {
+		const struct idx_file *f = &p.files[i * ARRAY_SIZE(tails)];
+
+		for (k = 1; k < ARRAY_SIZE(tails); k++) {
+			ck_assert_ptr_eq(f[k].version, f[0].version);
+			ck_assert_ptr_eq(f[k].version_str, f[0].version_str);
+			ck_assert_str_eq(f[k].hashes[0].hex,
+					 k & 1 ? SHA_A : SHA_B);
+		}
+		ck_assert_ptr_null(f[3].wheel);
+		/* a URL that does not end with the file name */
+		ck_assert_str_eq(f[3].filename + strlen(f[3].filename) - 7,
+				 ".tar.gz");
+		if (i) {
+			/* same tags as the previous version's wheels */
+			ck_assert_ptr_eq(f[0].wheel, f[-4].wheel);
+			ck_assert_int_eq(pep_version_cmp(f[0].version,
+							 f[-4].version),
+					 i == 7 ? -1 : 1);
+		}
+		ck_assert_uint_eq(f[0].wheel->tags.nr, 2);
+		ck_assert_uint_eq(f[2].wheel->tags.nr, 1);
+		ck_assert_str_eq(f[2].wheel->tags.v[0], "py3-none-any");
+	}
+	ck_assert_str_eq(p.files[7 * 4].version_str, "1.2.3.4.5.6+local.1");
+	ck_assert_int_eq(pep_version_cmp(p.files[7 * 4].version,
+					 p.files[7 * 4 + 3].version), 0);
+
+	/* a copy into another page: its own strings, the same values */
+	q.name = arena_strndup(&q.arena, "foo", 3);
+	for (i = 0; i < p.nfiles; i++)
+		idx__page_copy_file(&q, &p.files[i]);
+	ck_assert_uint_eq(q.nparsed, nv);
+	for (i = 0; i < p.nfiles; i++) {
+		const struct idx_file *a = &p.files[i], *b = &q.files[i];
+
+		ck_assert_ptr_ne(a->filename, b->filename);
+		ck_assert_str_eq(a->filename, b->filename);
+		ck_assert_str_eq(a->version_str, b->version_str);
+		ck_assert_ptr_ne(a->version, b->version);
+		ck_assert_int_eq(pep_version_cmp(a->version, b->version), 0);
+		ck_assert_ptr_ne(a->hashes[0].hex, b->hashes[0].hex);
+		ck_assert_str_eq(a->hashes[0].hex, b->hashes[0].hex);
+		ck_assert_ptr_eq(b->name, q.name);
+		if (a->wheel) {
+			ck_assert_uint_eq(a->wheel->tags.nr, b->wheel->tags.nr);
+			for (k = 0; k < a->wheel->tags.nr; k++)
+				ck_assert_str_eq(a->wheel->tags.v[k],
+						 b->wheel->tags.v[k]);
+		}
+	}
+	idx_page_release(&p);
+	/* q outlives p */
+	ck_assert_str_eq(q.files[7 * 4 + 1].version_str, "1.2.3.4.5.6+local.1");
+	ck_assert(!pep_version_is_prerelease(q.files[7 * 4 + 1].version));
+	idx_page_release(&q);
+	strbuf_release(&body);
 }
 END_TEST
 
@@ -664,6 +775,7 @@ Suite *suite_index_page(void)
 
 	tcase_add_test(tc, json_pypi_page);
 	tcase_add_test(tc, json_file_kinds);
+	tcase_add_test(tc, page_files_share_versions);
 	tcase_add_test(tc, json_api_version);
 	tcase_add_test(tc, json_malformed);
 	tcase_add_test(tc, json_not_utf8);
