@@ -565,13 +565,7 @@ int cmd_sync(int argc, char **argv, struct cvl_ctx *ctx)
 	r = cvl_load_lockfile(ctx, lock_path, NULL, &lf);
 	if (r)
 		goto done;
-	if (strchr(lock_path, '/'))
-		strbuf_add(&base, lock_path,
-			   (size_t)(strrchr(lock_path, '/') - lock_path));
-	else
-		strbuf_addch(&base, '.');
-	if (!base.len)
-		strbuf_addch(&base, '/');
+	path_dirname(lock_path, &base);
 	{
 		char *real = realpath(base.buf, NULL);
 

@@ -348,16 +348,6 @@ static int read_small(const char *path, struct strbuf *sb)
 	return n < 0 ? -1 : 0;
 }
 
-static void dir_of(const char *path, struct strbuf *out)
-{
-	const char *slash = strrchr(path, '/');
-
-	if (slash)
-		strbuf_add(out, path, (size_t)(slash - path));
-	else
-		strbuf_addch(out, '.');
-}
-
 /* The hash of a file as RECORD writes it; false when unreadable. */
 static bool file_record_hash(const char *path, struct strbuf *out)
 {
@@ -392,7 +382,7 @@ static char *record_problem(const struct sync_dist *d)
 		goto out;
 	}
 	strbuf_reset(&path);
-	dir_of(d->dist_info, &path);
+	path_dirname(d->dist_info, &path);
 	strbuf_addch(&path, '/');
 	base = path.len;
 	for (i = 0; i < rec.n; i++) {
