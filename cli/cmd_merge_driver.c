@@ -506,6 +506,23 @@ static void push2(struct strvec *args, const char *opt, const char *value)
 	strvec_push(args, value);
 }
 
+/* The recorded setting `key` as resolve's option --KEY VALUE, when set. */
+static void push_option(struct strvec *args, const struct merged *m,
+			const char *key)
+{
+	const char *v = merged_option(m, key);
+
+	if (v) {
+		strvec_pushf(args, "--%s", key);
+		strvec_push(args, v);
+	}
+}
+
+/* The recorded settings that are resolve's options of the same name. */
+static const char *const shaping[] = {
+	"prerelease", "resolution", "exclude-newer", "no-binary", "only-binary",
+};
+
 static char *self_exe(const char *argv0)
 {
 	char buf[4096];
@@ -542,7 +559,6 @@ static int resolve_merged(struct merge_cmd *mc, const struct lock_file *a,
 	char tmpl[] = "/tmp/cvlock-merge.XXXXXX";
 	const char *tmpdir = getenv("TMPDIR");
 	char *dir = NULL, *exe = NULL, *lock_dir = path_dirname_dup(lock_path);
-	const char *v;
 	int fd = -1, ret = -1;
 	size_t i;
 
@@ -593,19 +609,14 @@ static int resolve_merged(struct merge_cmd *mc, const struct lock_file *a,
 		push2(&args, "--extra", m->extras.v[i]);
 	for (i = 0; i < m->groups.nr; i++)
 		push2(&args, "--group", m->groups.v[i]);
-	if ((v = merged_option(m, "platform"))) {
-		push2(&args, "--platform", v);
-		if ((v = merged_option(m, "python-version")))
-			push2(&args, "--python-version", v);
-		if ((v = merged_option(m, "implementation")))
-			push2(&args, "--implementation", v);
+	/* the target, only when it was described (else the interpreter) */
+	if (merged_option(m, "platform")) {
+		push_option(&args, m, "platform");
+		push_option(&args, m, "python-version");
+		push_option(&args, m, "implementation");
 	}
-	if ((v = merged_option(m, "prerelease")))
-		push2(&args, "--prerelease", v);
-	if ((v = merged_option(m, "resolution")))
-		push2(&args, "--resolution", v);
-	if ((v = merged_option(m, "exclude-newer")))
-		push2(&args, "--exclude-newer", v);
+	for (i = 0; i < ARRAY_SIZE(shaping); i++)
+		push_option(&args, m, shaping[i]);
 	if (!mc->has_index)
 		first_index(a, b, &args);
 	for (i = 0; i < mc->passthrough.nr; i++)
