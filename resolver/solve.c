@@ -379,10 +379,39 @@ static void visit_req(struct res_state *st, struct work *w, int ri)
 	}
 }
 
+/*
+ * After the root requirements' own pages (the first listing of the first
+ * round): a root requirement that no candidate can satisfy (an unknown
+ * project, or no version matching for the target, yanked rules applied)
+ * means there is no solution, whatever the rest holds.  Then only those
+ * requirements stay roots, so the pool and the explanation are about them
+ * ("the project requires X, but no version of X matches"), without
+ * fetching the transitive closure first.  Returns how many stay.
+ */
+static size_t keep_dead_roots(struct res_state *st)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < st->nroot_reqs; i++) {
+		struct rreq *r = &st->reqs[st->root_reqs[i]];
+
+		if (!st->pkgs[r->pkg]->p.listed)
+			return 0;
+		if (!r->computed)
+			res_compute_matches(st, r);
+	}
+	for (i = 0; i < st->nroot_reqs; i++)
+		if (!st->reqs[st->root_reqs[i]].nmatched)
+			st->root_reqs[n++] = st->root_reqs[i];
+	if (n)
+		st->nroot_reqs = n;
+	return n;
+}
+
 static int discover(struct res_state *st)
 {
 	struct work w;
-	size_t i, k;
+	size_t i, k, nlists = 0;
 	int ret = 0;
 
 	memset(&w, 0, sizeof(w));
@@ -418,6 +447,15 @@ static int discover(struct res_state *st)
 				p->npending = 0;
 			}
 			w.nlist = 0;
+			if (st->round == 1 && ++nlists == 1 &&
+			    keep_dead_roots(st)) {
+				/* visit only the dead roots, then stop */
+				w.nq = 0;
+				for (i = 0; i < st->nroot_reqs; i++)
+					visit_req(st, &w, st->root_reqs[i]);
+				w.nload = 0;
+				break;
+			}
 			continue;
 		}
 		if (w.nload) {

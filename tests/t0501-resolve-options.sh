@@ -344,7 +344,7 @@ test_expect_success '-v on a failure: the full derivation after the explanation'
 	  - the project requires beta>=2, but no version of beta matches
 	EOF
 	test_cmp expect actual &&
-	grep -q "^round 1: 2 packages listed, 2 metadata loaded, 2 candidates$" err &&
+	grep -q "^round 1: 2 packages listed, 0 metadata loaded, 0 candidates$" err &&
 	test_expect_code 1 cvlock resolve -r v/bad.in -o v/pylock.x.toml \
 		--index-url "$IDX" $TARGET --no-cache 2>err &&
 	! grep -q "derivation\|^round" err &&
