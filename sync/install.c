@@ -16,17 +16,19 @@
  *                                   pip's (distlib's) script launchers
  * The dist-info goes next to the top-level files.
  *
- * Order, for a sync killed at any moment: files are placed first (each
- * one written or linked under a temporary name in its directory and
- * renamed over the destination, so a file is always whole and never
- * written through: a hard link into the cache is replaced, not
+ * Order, for a sync killed at any moment: files are placed first (a new
+ * one linked, cloned or written at its name directly; one that exists
+ * replaced by a temporary name in its directory renamed over it, so it is
+ * never written through: a hard link into the cache is replaced, not
  * truncated); then the dist-info is assembled in a temporary directory
  * (".cvlock-tmp-NAME-VER.dist-info.XXXXXX", which sync_installed_scan()
  * ignores) with INSTALLER, direct_url.json and a RECORD listing every
  * installed file with its sha256 and size (RECORD itself without), and
- * renamed into place last.  A killed install leaves files without a
- * dist-info, which the next sync installs over; never a dist-info that
- * claims files that are not there.
+ * renamed into place last.  A killed install leaves files (the last one
+ * maybe short) without a dist-info, which the next sync installs over;
+ * never a dist-info that claims files that are not there.  Directories
+ * are made once each (mkdir, and stat when it was there), so a file in a
+ * new environment costs one or two system calls.
  *
  * Link modes.  Files copied verbatim from the cache are cloned
  * (FICLONE: copy-on-write, as safe as a copy), hard-linked or copied.
@@ -140,6 +142,17 @@ struct item {
 	int64_t size;
 };
 
+struct known_dir {
+	char *path;
+	size_t len;
+	dev_t dev;
+};
+
+struct dirset {
+	struct known_dir *slots; /* open addressing, cap a power of 2 */
+	size_t cap, n;
+};
+
 struct install {
 	const struct sync_venv *v;
 	const struct sync_install_opts *opts;
@@ -157,8 +170,11 @@ struct install {
 	char **placed; /* destinations written, for the rollback */
 	size_t nplaced, alloc_placed;
 	enum sync_link_mode mode;
-	struct strbuf lastdir; /* the directory made last (mkdir cache) */
+	dev_t src_dev; /* of the unpacked tree */
+	struct dirset dirs;
 };
+
+static void dirset_release(struct dirset *s);
 
 static void install_release(struct install *in)
 {
@@ -179,7 +195,7 @@ static void install_release(struct install *in)
 	for (i = 0; i < in->nplaced; i++)
 		free(in->placed[i]);
 	free(in->placed);
-	strbuf_release(&in->lastdir);
+	dirset_release(&in->dirs);
 }
 
 static int cmp_record(const void *a, const void *b)
@@ -726,26 +742,146 @@ out:
 	return ret;
 }
 
-/* mkdir -p the parent of `path` (remembering the last one made). */
-static int make_parent(struct install *in, const char *path,
+/*
+ * The directories known to exist (made or found by this install), with
+ * their device: each one is created (or found) with one mkdir() and, when
+ * it was already there, one stat(), however many files go into it.
+ */
+static size_t dirset_slot(const struct dirset *s, const char *path,
+			  size_t len)
+{
+	uint64_t h = 14695981039346656037ULL;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ (unsigned char)path[i]) * 1099511628211ULL;
+	for (i = (size_t)h & (s->cap - 1);; i = (i + 1) & (s->cap - 1)) {
+		const struct known_dir *k = &s->slots[i];
+
+		if (!k->path || (k->len == len && !memcmp(k->path, path, len)))
+			return i;
+	}
+}
+
+static void dirset_add(struct dirset *s, const char *path, size_t len,
+		       dev_t dev)
+{
+	size_t i;
+
+	if (2 * (s->n + 1) > s->cap) {
+		struct dirset bigger = { NULL, s->cap ? 2 * s->cap : 256, 0 };
+
+		bigger.slots = xcalloc(bigger.cap, sizeof(*bigger.slots));
+		for (i = 0; i < s->cap; i++) {
+			struct known_dir *k = &s->slots[i];
+
+			if (k->path)
+				bigger.slots[dirset_slot(&bigger, k->path,
+							 k->len)] = *k;
+		}
+		bigger.n = s->n;
+		free(s->slots);
+		*s = bigger;
+	}
+	i = dirset_slot(s, path, len);
+	if (s->slots[i].path)
+		return;
+	s->slots[i].path = xmemdup0(path, len);
+	s->slots[i].len = len;
+	s->slots[i].dev = dev;
+	s->n++;
+}
+
+static void dirset_release(struct dirset *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->cap; i++)
+		free(s->slots[i].path);
+	free(s->slots);
+	memset(s, 0, sizeof(*s));
+}
+
+/*
+ * Make sure the directory `path` (its first `len` bytes) exists, as
+ * mkdir -p does, and give its device.  A new directory is on its
+ * parent's device; an old one is stat'ed once.
+ */
+static int ensure_dir(struct install *in, const char *path, size_t len,
+		      dev_t *dev, struct cvl_error *err)
+{
+	struct strbuf dir = STRBUF_INIT;
+	struct stat st;
+	bool made = false;
+	size_t i, plen;
+	int ret = 0;
+
+	while (len > 1 && path[len - 1] == '/')
+		len--;
+	if (in->dirs.cap) {
+		i = dirset_slot(&in->dirs, path, len);
+		if (in->dirs.slots[i].path) {
+			*dev = in->dirs.slots[i].dev;
+			return 0;
+		}
+	}
+	strbuf_add(&dir, path, len);
+	for (plen = len; plen && path[plen - 1] != '/';)
+		plen--;
+	while (plen > 1 && path[plen - 1] == '/')
+		plen--;
+	if (!len || (len == 1 && path[0] == '/')) {
+		; /* "/" or "": stat'ed below */
+	} else if (!mkdir(dir.buf, 0777)) {
+		made = true;
+	} else if (errno == ENOENT && plen) {
+		/* the parent first, then this one */
+		ret = ensure_dir(in, path, plen, dev, err);
+		if (ret)
+			goto out;
+		if (!mkdir(dir.buf, 0777)) {
+			made = true;
+			goto out; /* on its parent's device, in *dev */
+		}
+		if (errno != EEXIST)
+			goto fail;
+	} else if (errno != EEXIST) {
+		goto fail;
+	}
+	if (made && plen) {
+		/* made here: on its parent's device */
+		ret = ensure_dir(in, path, plen, dev, err);
+		goto out;
+	}
+	if (stat(len ? dir.buf : ".", &st))
+		goto fail;
+	if (!S_ISDIR(st.st_mode)) {
+		errno = ENOTDIR;
+		goto fail;
+	}
+	*dev = st.st_dev;
+	goto out;
+fail:
+	ret = cvl_error_set(err, CVL_EIO, "cannot create directory '%s': %s",
+			    dir.buf, strerror(errno));
+out:
+	if (!ret)
+		dirset_add(&in->dirs, path, len, *dev);
+	strbuf_release(&dir);
+	return ret;
+}
+
+/* mkdir -p the parent of `path`; `dev` (may be NULL): its device. */
+static int make_parent(struct install *in, const char *path, dev_t *dev,
 		       struct cvl_error *err)
 {
 	const char *slash = strrchr(path, '/');
-	size_t len = slash ? (size_t)(slash - path) : 0;
-	struct strbuf dir = STRBUF_INIT;
-	int ret;
+	dev_t ignored;
 
-	if (!len || (in->lastdir.len == len &&
-		     !memcmp(in->lastdir.buf, path, len)))
+	if (!slash || slash == path)
 		return 0;
-	strbuf_add(&dir, path, len);
-	ret = sync_mkdir_p(dir.buf, err);
-	if (!ret) {
-		strbuf_reset(&in->lastdir);
-		strbuf_add(&in->lastdir, path, len);
-	}
-	strbuf_release(&dir);
-	return ret;
+	return ensure_dir(in, path, (size_t)(slash - path),
+			  dev ? dev : &ignored, err);
 }
 
 static int write_all(int fd, const char *p, size_t len)
@@ -836,45 +972,41 @@ static bool link_unsupported(int e)
 	       e == EPERM || e == ENOSYS || e == EMLINK || e == EBADF;
 }
 
-/* A cache file to `tmp`, by the link mode (AUTO: what works). */
+/*
+ * A cache file to `target` (a new name in a directory on device `ddev`),
+ * by the link mode (AUTO: what works).  -1 with errno on failure, EEXIST
+ * when `target` exists.
+ */
 static int place_link(struct install *in, const struct item *it,
-		      const char *tmp)
+		      const char *target, dev_t ddev)
 {
 	enum sync_link_mode mode = in->mode;
-	struct stat s1, s2;
-	const char *slash;
-	struct strbuf dir = STRBUF_INIT;
 	enum sync_link_mode order[] = { SYNC_LINK_CLONE, SYNC_LINK_HARDLINK,
 					SYNC_LINK_COPY };
 	size_t i;
 
 	if (mode == SYNC_LINK_CLONE) {
-		if (!place_by(SYNC_LINK_CLONE, it->src, tmp, it->mode))
+		if (!place_by(SYNC_LINK_CLONE, it->src, target, it->mode))
 			return 0;
-		return place_by(SYNC_LINK_COPY, it->src, tmp, it->mode);
+		if (errno == EEXIST)
+			return -1;
+		return place_by(SYNC_LINK_COPY, it->src, target, it->mode);
 	}
 	if (mode != SYNC_LINK_AUTO)
-		return place_by(mode, it->src, tmp, it->mode);
+		return place_by(mode, it->src, target, it->mode);
 
-	slash = strrchr(tmp, '/');
-	strbuf_add(&dir, tmp, (size_t)(slash - tmp));
-	if (stat(it->src, &s1) || stat(dir.buf, &s2)) {
-		strbuf_release(&dir);
-		return place_by(SYNC_LINK_COPY, it->src, tmp, it->mode);
-	}
-	strbuf_release(&dir);
-	mode = memo_get(s1.st_dev, s2.st_dev);
+	mode = memo_get(in->src_dev, ddev);
 	if (mode != SYNC_LINK_AUTO) {
-		if (!place_by(mode, it->src, tmp, it->mode))
+		if (!place_by(mode, it->src, target, it->mode))
 			return 0;
 		if (!link_unsupported(errno))
 			return -1;
 		/* EMLINK on this file and the like: copy this one */
-		return place_by(SYNC_LINK_COPY, it->src, tmp, it->mode);
+		return place_by(SYNC_LINK_COPY, it->src, target, it->mode);
 	}
 	for (i = 0; i < ARRAY_SIZE(order); i++) {
-		if (!place_by(order[i], it->src, tmp, it->mode)) {
-			memo_set(s1.st_dev, s2.st_dev, order[i]);
+		if (!place_by(order[i], it->src, target, it->mode)) {
+			memo_set(in->src_dev, ddev, order[i]);
 			return 0;
 		}
 		if (!link_unsupported(errno))
@@ -974,17 +1106,47 @@ static int hash_file(const char *path, struct item *it, struct cvl_error *err)
 	return 0;
 }
 
-/* Place one item at its destination (through a temporary name). */
+/* Put `it` at the new name `target`: -1 with errno (EEXIST: it exists). */
+static int put(struct install *in, const struct item *it, const char *target,
+	       dev_t ddev, const struct strbuf *body)
+{
+	if (it->kind == ITEM_LINK)
+		return place_link(in, it, target, ddev);
+	return write_new(target, body->buf, body->len, it->mode);
+}
+
+/*
+ * Place one item at its destination.  A destination that does not exist
+ * yet (a new environment or package: the common case) is made directly,
+ * whole by a link or clone, or written (a killed sync may then leave a
+ * short file, but no dist-info claims it: the next sync installs the
+ * package over it).  An existing one is replaced by a temporary name
+ * renamed over it, so that it is always whole and a hard link into the
+ * cache is replaced, never written through.
+ */
 static int place(struct install *in, struct item *it, struct cvl_error *err)
 {
 	struct strbuf tmp = STRBUF_INIT, body = STRBUF_INIT;
-	struct strbuf body2 = STRBUF_INIT;
+	const char *what = it->dest;
 	struct stat st;
+	dev_t ddev = 0;
 	int ret;
 
-	ret = make_parent(in, it->dest, err);
+	ret = make_parent(in, it->dest, &ddev, err);
 	if (ret)
 		goto out;
+	if (it->kind == ITEM_SCRIPT) {
+		ret = script_content(in, it->src, &body, err);
+		if (ret)
+			goto out;
+		it->mode = 0755;
+	} else if (it->kind == ITEM_WRITE) {
+		strbuf_add(&body, it->content, it->len);
+	}
+	if (!put(in, it, it->dest, ddev, &body))
+		goto placed;
+	if (errno != EEXIST)
+		goto fail;
 	if (!lstat(it->dest, &st) && S_ISDIR(st.st_mode)) {
 		ret = cvl_error_set(err, CVL_EIO,
 				    "cannot install '%s': a directory is in the way",
@@ -992,52 +1154,12 @@ static int place(struct install *in, struct item *it, struct cvl_error *err)
 		goto out;
 	}
 	strbuf_addf(&tmp, "%s.cvlock-tmp", it->dest);
-	unlink(tmp.buf); /* left by a killed sync */
-	if (it->kind == ITEM_LINK) {
-		const struct sync_record_entry *re;
-
-		if (place_link(in, it, tmp.buf)) {
-			ret = cvl_error_set(err, CVL_EIO,
-					    "cannot install '%s' from '%s': %s",
-					    it->dest, it->src, strerror(errno));
-			goto out;
-		}
-		/* the hash the unpack checked, when the wheel gave one */
-		re = record_find(in, it->src + strlen(in->unpacked) + 1);
-		if (re && re->hash && !strncmp(re->hash, "sha256=", 7) &&
-		    re->size >= 0) {
-			it->hash = xstrdup(re->hash);
-			it->size = re->size;
-		} else {
-			ret = hash_file(tmp.buf, it, err);
-			if (ret) {
-				unlink(tmp.buf);
-				goto out;
-			}
-		}
-	} else {
-		const char *data = it->content;
-		size_t len = it->len;
-
-		if (it->kind == ITEM_SCRIPT) {
-			ret = script_content(in, it->src, &body, err);
-			if (ret)
-				goto out;
-			data = body.buf;
-			len = body.len;
-			it->mode = 0755;
-		}
-		if (write_new(tmp.buf, data, len, it->mode)) {
-			ret = cvl_error_set(err, CVL_EIO,
-					    "cannot write '%s': %s", tmp.buf,
-					    strerror(errno));
-			goto out;
-		}
-		strbuf_reset(&body2);
-		sync_record_hash(data, len, &body2);
-		free(it->hash);
-		it->hash = strbuf_detach(&body2, NULL);
-		it->size = (int64_t)len;
+	what = tmp.buf;
+	if (put(in, it, tmp.buf, ddev, &body)) {
+		/* left by a killed sync */
+		if (errno != EEXIST || unlink(tmp.buf) ||
+		    put(in, it, tmp.buf, ddev, &body))
+			goto fail;
 	}
 	if (rename(tmp.buf, it->dest)) {
 		ret = cvl_error_set(err, CVL_EIO, "cannot install '%s': %s",
@@ -1048,11 +1170,41 @@ static int place(struct install *in, struct item *it, struct cvl_error *err)
 	/* rename() between two links of one file does nothing */
 	if (it->kind == ITEM_LINK && !lstat(tmp.buf, &st))
 		unlink(tmp.buf);
+placed:
 	add_placed(in, it->dest);
+	if (it->kind == ITEM_LINK) {
+		/* the hash the unpack checked, when the wheel gave one */
+		const struct sync_record_entry *re =
+			record_find(in, it->src + strlen(in->unpacked) + 1);
+
+		if (re && re->hash && !strncmp(re->hash, "sha256=", 7) &&
+		    re->size >= 0) {
+			free(it->hash);
+			it->hash = xstrdup(re->hash);
+			it->size = re->size;
+		} else {
+			ret = hash_file(it->dest, it, err);
+		}
+	} else {
+		struct strbuf h = STRBUF_INIT;
+
+		sync_record_hash(body.buf, body.len, &h);
+		free(it->hash);
+		it->hash = strbuf_detach(&h, NULL);
+		it->size = (int64_t)body.len;
+	}
+	goto out;
+fail:
+	if (it->kind == ITEM_LINK)
+		ret = cvl_error_set(err, CVL_EIO,
+				    "cannot install '%s' from '%s': %s",
+				    it->dest, it->src, strerror(errno));
+	else
+		ret = cvl_error_set(err, CVL_EIO, "cannot write '%s': %s",
+				    what, strerror(errno));
 out:
 	strbuf_release(&tmp);
 	strbuf_release(&body);
-	strbuf_release(&body2);
 	return ret;
 }
 
@@ -1150,7 +1302,7 @@ static int write_dist_info(struct install *in, struct cvl_error *err)
 				break;
 			strbuf_reset(&path);
 			strbuf_addstr(&path, it->dest);
-			ret = make_parent(in, path.buf, err);
+			ret = make_parent(in, path.buf, NULL, err);
 			if (ret)
 				break;
 			if (write_new(path.buf, text.buf, text.len, 0644)) {
@@ -1313,7 +1465,6 @@ int sync_wheel_install(const struct sync_venv *v, const char *unpacked,
 	in.name = name;
 	in.version = version;
 	in.mode = opts ? opts->link_mode : SYNC_LINK_AUTO;
-	strbuf_init(&in.lastdir, 0);
 
 	ret = find_dirs(&in, err);
 	if (!ret)
@@ -1326,6 +1477,16 @@ int sync_wheel_install(const struct sync_venv *v, const char *unpacked,
 				    "the environment '%s' has no %s directory",
 				    v->dir, purelib ? "purelib" : "platlib");
 		goto out;
+	}
+	if (in.mode == SYNC_LINK_AUTO) {
+		struct stat st;
+
+		if (stat(in.unpacked, &st)) {
+			ret = cvl_error_set(err, CVL_EIO, "cannot read '%s': %s",
+					    in.unpacked, strerror(errno));
+			goto out;
+		}
+		in.src_dev = st.st_dev;
 	}
 	ret = collect_files(&in, err);
 	if (!ret)

@@ -617,22 +617,57 @@ static const struct sync_record_entry *record_find(struct unpack *u,
 	return found ? *found : NULL;
 }
 
-/* mkdir -p of the directories of `rel` under `root` (which exists). */
-static int make_parents(struct strbuf *path, size_t rootlen)
+/*
+ * Every directory of the tree under `tmp` (which exists), made once
+ * before any file: the directory entries and the parents of all entries,
+ * sorted, so that a parent (a prefix) comes before its children.
+ */
+static int make_dirs(struct unpack *u, const char *tmp, struct cvl_error *err)
 {
-	size_t i;
+	struct strvec dirs = STRVEC_INIT;
+	struct strbuf path = STRBUF_INIT;
+	const char *prev = NULL;
+	size_t prevlen = 0, i;
+	int ret = 0;
 
-	for (i = rootlen + 1; i < path->len; i++) {
-		if (path->buf[i] != '/')
-			continue;
-		path->buf[i] = '\0';
-		if (mkdir(path->buf, 0755) && errno != EEXIST) {
-			path->buf[i] = '/';
-			return -1;
+	for (i = 0; i < u->n; i++) {
+		const char *name = u->e[i].name;
+		size_t len = strlen(name);
+
+		if (!u->e[i].dir) {
+			while (len && name[len - 1] != '/')
+				len--;
+			len = len ? len - 1 : 0;
 		}
-		path->buf[i] = '/';
+		/* entries of one directory usually come together */
+		if (!len || (prev && len == prevlen && !memcmp(prev, name, len)))
+			continue;
+		prev = name;
+		prevlen = len;
+		while (len) {
+			strvec_pushn(&dirs, name, len);
+			while (len && name[len - 1] != '/')
+				len--;
+			len = len ? len - 1 : 0;
+		}
 	}
-	return 0;
+	qsort(dirs.v, dirs.nr, sizeof(*dirs.v), cmp_str);
+	strbuf_addf(&path, "%s/", tmp);
+	for (i = 0; i < dirs.nr; i++) {
+		if (i && !strcmp(dirs.v[i - 1], dirs.v[i]))
+			continue;
+		strbuf_setlen(&path, strlen(tmp) + 1);
+		strbuf_addstr(&path, dirs.v[i]);
+		/* EEXIST: names that differ in case on a case-folding disk */
+		if (mkdir(path.buf, 0755) && errno != EEXIST) {
+			ret = fail(u, err, CVL_EIO, "cannot create '%s': %s",
+				   path.buf, strerror(errno));
+			break;
+		}
+	}
+	strvec_clear(&dirs);
+	strbuf_release(&path);
+	return ret;
 }
 
 /* Extract the current entry `e` to `path`, checking it against RECORD. */
@@ -755,7 +790,9 @@ static int extract(struct unpack *u, const char *tmp, struct cvl_error *err)
 	int64_t total = 0;
 	int ret, r;
 
-	ret = open_wheel(u, &a, err);
+	ret = make_dirs(u, tmp, err);
+	if (!ret)
+		ret = open_wheel(u, &a, err);
 	if (ret)
 		return ret;
 	strbuf_addstr(&path, tmp);
@@ -780,14 +817,8 @@ static int extract(struct unpack *u, const char *tmp, struct cvl_error *err)
 		strbuf_setlen(&path, tmplen);
 		strbuf_addch(&path, '/');
 		strbuf_addstr(&path, e->name);
-		if (make_parents(&path, tmplen) ||
-		    (e->dir && mkdir(path.buf, 0755) && errno != EEXIST)) {
-			ret = fail(u, err, CVL_EIO, "cannot create '%s': %s",
-				   path.buf, strerror(errno));
-			goto out;
-		}
 		if (e->dir)
-			continue;
+			continue; /* made by make_dirs() */
 		ret = extract_file(u, a, e, path.buf, &total, err);
 		if (ret)
 			goto out;

@@ -1117,6 +1117,65 @@ static void install_fails(const struct sync_venv *v, const char *unpacked,
 	strbuf_release(&p);
 }
 
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(fputs(text, f) >= 0, 1);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+/*
+ * New files are made at their names directly; existing ones are replaced
+ * through a temporary name, which a sync killed while replacing them may
+ * have left behind (next to the file, which is still there).
+ */
+START_TEST(test_install_over_leftovers)
+{
+	struct sync_venv v;
+	struct strbuf p = STRBUF_INIT;
+	char *unpacked;
+	ino_t before;
+
+	if (!have_python())
+		return;
+	make_venv(&v);
+	unpacked = unpacked_demo(NULL, true);
+	strbuf_addf(&p, "%s/demo", v.paths[SYNC_PATH_PURELIB]);
+	ck_assert_int_eq(mkdir(p.buf, 0755), 0);
+	strbuf_addstr(&p, "/__init__.py");
+	write_file(p.buf, "stale = 1\n");
+	before = inode_of(p.buf);
+	strbuf_addstr(&p, ".cvlock-tmp");
+	write_file(p.buf, "left by a killed sync\n");
+	strbuf_reset(&p);
+	strbuf_addf(&p, "%s/bin/demo-script", v.dir);
+	write_file(p.buf, "stale\n");
+	strbuf_addstr(&p, ".cvlock-tmp");
+	write_file(p.buf, "junk\n");
+
+	install_ok(&v, unpacked, SYNC_LINK_AUTO, NULL);
+	check_file(v.paths[SYNC_PATH_PURELIB], "demo/__init__.py", DEMO_INIT,
+		   0644);
+	strbuf_reset(&p);
+	strbuf_addf(&p, "%s/demo/__init__.py", v.paths[SYNC_PATH_PURELIB]);
+	ck_assert(inode_of(p.buf) != before); /* replaced, not written to */
+	check_no_leftovers(v.dir);
+
+	/* again, over its own links to the cache: nothing left either */
+	install_ok(&v, unpacked, SYNC_LINK_AUTO, NULL);
+	check_file(v.paths[SYNC_PATH_PURELIB], "demo/__init__.py", DEMO_INIT,
+		   0644);
+	check_no_leftovers(v.dir);
+
+	unit_rm_rf(unpacked);
+	free(unpacked);
+	release_venv(&v);
+	strbuf_release(&p);
+}
+END_TEST
+
 START_TEST(test_install_failures)
 {
 	static const char *const bad_eps[] = {
@@ -1193,6 +1252,7 @@ Suite *suite_sync_wheel(void)
 	tcase_add_test(tc, test_install_link_modes);
 	tcase_add_test(tc, test_install_platlib_root);
 	tcase_add_test(tc, test_install_failures);
+	tcase_add_test(tc, test_install_over_leftovers);
 	suite_add_tcase(s, tc);
 	return s;
 }
