@@ -16,6 +16,7 @@
 #define _GNU_SOURCE /* timegm */
 #include "config.h"
 #include "cli/cli.h"
+#include "cli/direct.h"
 #include "cli/project.h"
 #include "index/index.h"
 #include "lockfmt/lockfmt.h"
@@ -647,6 +648,28 @@ static int add_files(const struct lock_ctx *lc, struct res_source *src,
 	return 0;
 }
 
+/*
+ * A direct reference's wheel: [packages.archive] with its URL (without
+ * credentials) or, for a local file, its path relative to the lockfile.
+ */
+static void direct_archive(const struct lock_ctx *lc,
+			   const struct cvl_direct *d, struct lock_package *pkg)
+{
+	struct lock_file_entry *e = xcalloc(1, sizeof(*e));
+	struct strbuf sb = STRBUF_INIT;
+
+	if (d->path)
+		relative_path(lc->lock_dir, d->path, &sb);
+	else
+		url_strip_credentials(d->url, &sb);
+	lock_set_str(d->path ? &e->path : &e->url, sb.buf);
+	e->has_size = true;
+	e->size = d->size;
+	lock_entry_set_hash(e, "sha256", d->sha256);
+	pkg->archive = e;
+	strbuf_release(&sb);
+}
+
 /* ---- extras and dependency groups in the lockfile ------------------------ */
 
 /* Set reached[i] for the selected packages that list `l` leads to. */
@@ -791,7 +814,8 @@ static void lock_requirements(const struct pep_inputs *in,
 
 static int build_lock(struct resolve_cmd *rc, const struct lock_ctx *lc,
 		      const struct pep_inputs *in, const struct target *t,
-		      struct res_source *src, const struct res_options *opts,
+		      struct res_source *src, const struct cvl_directs *directs,
+		      const struct res_options *opts,
 		      const struct res_result *res, struct lock_file *lf,
 		      struct cvl_error *err)
 {
@@ -814,6 +838,7 @@ static int build_lock(struct resolve_cmd *rc, const struct lock_ctx *lc,
 	origin_markers(in, res, markers);
 	for (i = 0; i < res->npkgs; i++) {
 		const struct res_selected *sel = &res->pkgs[i];
+		const struct cvl_direct *direct;
 		struct lock_package *pkg;
 		char *index;
 
@@ -827,6 +852,11 @@ static int build_lock(struct resolve_cmd *rc, const struct lock_ctx *lc,
 		for (k = 0; k < sel->ndeps; k++)
 			lock_package_add_dep(pkg, res->pkgs[sel->deps[k]].name,
 					     NULL);
+		direct = cvl_direct_find(directs, sel->name);
+		if (direct) {
+			direct_archive(lc, direct, pkg);
+			continue;
+		}
 		index = index_of(res_source_index_page_url(sel->cand), sel->name);
 		if (index) {
 			lock_set_str(&pkg->index, index);
@@ -958,7 +988,8 @@ static int add_list(struct res_options *opts, const struct pep_input_list *l,
  * silently resolved from the index: the first one of the lists resolve
  * reads (in file order), with its origin.
  */
-static int check_no_urls(const struct pep_input_list *l, struct cvl_error *err)
+static int check_no_urls(const struct pep_input_list *l, bool roots,
+			 struct cvl_error *err)
 {
 	size_t i;
 
@@ -968,6 +999,8 @@ static int check_no_urls(const struct pep_input_list *l, struct cvl_error *err)
 
 		if (!q->req.url)
 			continue;
+		if (roots && cvl_direct_is_wheel_url(q->req.url))
+			continue; /* fetched by fetch_directs() */
 		vcs = !strncmp(q->req.url, "git+", 4) ||
 		      !strncmp(q->req.url, "hg+", 3) ||
 		      !strncmp(q->req.url, "svn+", 4) ||
@@ -980,7 +1013,8 @@ static int check_no_urls(const struct pep_input_list *l, struct cvl_error *err)
 		if (q->line)
 			cvl_error_at(err, q->line, q->column);
 		cvl_error_hint(err, vcs ? "require a released version from the index, or lock a wheel built from the repository"
-				      : "require the version from an index, or serve the file in a --find-links directory");
+				      : roots ? "only wheel URLs (.whl) are supported; require the version from an index, or serve the file in a --find-links directory"
+					      : "a constraint or override names versions; require the URL itself instead");
 		return -CVL_EUNSUPPORTED;
 	}
 	return 0;
@@ -992,14 +1026,14 @@ static int check_direct_references(const struct pep_inputs *in,
 	size_t i;
 	int r;
 
-	r = check_no_urls(&in->requirements, err);
+	r = check_no_urls(&in->requirements, true, err);
 	for (i = 0; !r && i < in->selected_extras.nr; i++) {
 		const char *e = in->selected_extras.v[i];
 		const struct pep_input_list *l =
 			pep_inputs_find_extra(in, e, strlen(e));
 
 		if (l)
-			r = check_no_urls(l, err);
+			r = check_no_urls(l, true, err);
 	}
 	for (i = 0; !r && i < in->selected_groups.nr; i++) {
 		const char *g = in->selected_groups.v[i];
@@ -1007,12 +1041,58 @@ static int check_direct_references(const struct pep_inputs *in,
 			pep_inputs_find_group(in, g, strlen(g));
 
 		if (l)
-			r = check_no_urls(l, err);
+			r = check_no_urls(l, true, err);
 	}
 	if (!r)
-		r = check_no_urls(&in->constraints, err);
+		r = check_no_urls(&in->constraints, false, err);
 	if (!r)
-		r = check_no_urls(&in->overrides, err);
+		r = check_no_urls(&in->overrides, false, err);
+	return r;
+}
+
+/* Fetch the wheels of the direct references of one list of roots. */
+static int fetch_list(const struct pep_input_list *l, const struct target *t,
+		      const struct idx_http_opts *http, struct cvl_directs *d,
+		      struct cvl_error *err)
+{
+	size_t i;
+	int r;
+
+	for (i = 0; i < l->nr; i++) {
+		if (!l->items[i].req.url)
+			continue;
+		r = cvl_direct_add(d, &l->items[i], &t->tags, http, err);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* The wheels of every direct reference among the roots (file order). */
+static int fetch_directs(const struct pep_inputs *in, const struct target *t,
+			 const struct idx_http_opts *http,
+			 struct cvl_directs *d, struct cvl_error *err)
+{
+	size_t i;
+	int r;
+
+	r = fetch_list(&in->requirements, t, http, d, err);
+	for (i = 0; !r && i < in->selected_extras.nr; i++) {
+		const char *e = in->selected_extras.v[i];
+		const struct pep_input_list *l =
+			pep_inputs_find_extra(in, e, strlen(e));
+
+		if (l)
+			r = fetch_list(l, t, http, d, err);
+	}
+	for (i = 0; !r && i < in->selected_groups.nr; i++) {
+		const char *g = in->selected_groups.v[i];
+		const struct pep_input_list *l =
+			pep_inputs_find_group(in, g, strlen(g));
+
+		if (l)
+			r = fetch_list(l, t, http, d, err);
+	}
 	return r;
 }
 
@@ -1228,6 +1308,7 @@ static int run(struct resolve_cmd *rc, const char *path)
 	struct idx_client_opts co;
 	struct idx_client *client = NULL;
 	struct res_source *src = NULL;
+	struct cvl_directs directs = { NULL, 0, 0 };
 	struct res_options opts;
 	struct res_result res;
 	struct lock_ctx lc = { NULL };
@@ -1298,6 +1379,14 @@ static int run(struct resolve_cmd *rc, const char *path)
 		r = cvl_exit_status(-err.code);
 		goto out;
 	}
+	r = fetch_directs(&in, &t, &co.http, &directs, &err);
+	if (r < 0) {
+		cvl_report(rc->ctx, &err);
+		r = cvl_exit_status(r);
+		goto out;
+	}
+	if (directs.nr)
+		src = cvl_direct_source(src, &directs);
 
 	start = now_ms();
 	cvl_progress_start(&rc->progress, rc->ctx, client);
@@ -1331,7 +1420,8 @@ static int run(struct resolve_cmd *rc, const char *path)
 			res.npkgs == 1 ? "" : "s",
 			(long long)(now_ms() - start));
 
-	r = build_lock(rc, &lc, &in, &t, src, &opts, &res, &lf, &err);
+	r = build_lock(rc, &lc, &in, &t, cvl_direct_inner(src), &directs,
+		       &opts, &res, &lf, &err);
 	if (!r)
 		r = lock_write(&lf, &out, &err);
 	if (r < 0) {
@@ -1375,6 +1465,7 @@ static int run(struct resolve_cmd *rc, const char *path)
 out:
 	res_result_release(&res);
 	res_source_free(src);
+	cvl_directs_release(&directs);
 	idx_client_free(client);
 	res_options_release(&opts);
 	idx_client_opts_release(&co);

@@ -305,13 +305,13 @@ test_expect_success 'invalid --no-binary / --only-binary values: exit 2' '
 	test ! -e b/pylock.x.toml
 '
 
-test_expect_success 'direct references: refused with their origin, nothing written' '
+test_expect_success 'direct references to sdists and VCS: refused with their origin, nothing written' '
 	mkdir d &&
-	printf "%s\n" alpha "beta @ https://h.example/beta-1.0-py3-none-any.whl" >d/req.in &&
+	printf "%s\n" alpha "beta @ https://h.example/beta-1.0.tar.gz" >d/req.in &&
 	test_expect_code 2 res -r d/req.in -o d/pylock.toml 2>err &&
 	cat >expect <<-\EOF &&
-	error: d/req.in:2:1: direct reference '"'"'beta @ https://h.example/beta-1.0-py3-none-any.whl'"'"' is not supported yet
-	hint: require the version from an index, or serve the file in a --find-links directory
+	error: d/req.in:2:1: direct reference '"'"'beta @ https://h.example/beta-1.0.tar.gz'"'"' is not supported yet
+	hint: only wheel URLs (.whl) are supported; require the version from an index, or serve the file in a --find-links directory
 	EOF
 	test_cmp expect err &&
 	echo "alpha @ git+https://h.example/alpha.git" >d/git.in &&
