@@ -20,6 +20,8 @@
  */
 #include "pep/internal.h"
 
+#include <strings.h>
+
 /* Where a byte of a logical line was written. */
 struct pos {
 	int line, col;
@@ -660,6 +662,14 @@ static bool is_file_url(const char *url)
 	       (url[3] == 'e' || url[3] == 'E') && url[4] == ':';
 }
 
+/* A wheel (resolve locks a direct reference to one, local or not). */
+static bool is_wheel_url(const char *url)
+{
+	size_t n = strcspn(url, "?#");
+
+	return n >= 4 && !strncasecmp(url + n - 4, ".whl", 4);
+}
+
 /*
  * The requirement s[start..end) of `ll`.  pip's order: an archive file
  * name is a local file; anything else is parsed as PEP 508, and only text
@@ -684,7 +694,7 @@ static int parse_requirement(struct parser *ps, const struct lline *ll,
 
 	e = add_entry(ps, PEP_REQFILE_REQUIREMENT, ll, start, s, len);
 	r = pep_requirement_parse(&e->req, s, len, &perr);
-	if (r == 0 && is_file_url(e->req.url)) {
+	if (r == 0 && is_file_url(e->req.url) && !is_wheel_url(e->req.url)) {
 		const char *at = memchr(s, '@', len);
 
 		off = at ? (size_t)(at - s) + 1 : 0;

@@ -129,6 +129,9 @@ static const struct {
 	/* direct references keep their URL */
 	{ "foo @ https://h.example/foo-1.0-py3-none-any.whl\n",
 	  "1:1 req foo @ https://h.example/foo-1.0-py3-none-any.whl [foo @ https://h.example/foo-1.0-py3-none-any.whl]\n" },
+	/* a local wheel by file: URL too (resolve locks it) */
+	{ "foo @ file:///w/foo-1.0-py3-none-any.whl#sha256=ab\n",
+	  "1:1 req foo @ file:///w/foo-1.0-py3-none-any.whl#sha256=ab [foo @ file:///w/foo-1.0-py3-none-any.whl#sha256=ab]\n" },
 };
 
 START_TEST(reqfile_good)
