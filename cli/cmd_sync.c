@@ -663,6 +663,10 @@ int cmd_sync(int argc, char **argv, struct cvl_ctx *ctx)
 				rc = -err.code;
 				goto fail;
 			}
+			/* what killed syncs left, now that none is running */
+			rc = sync_remove_leftovers(&v, NULL, &err);
+			if (rc < 0)
+				goto fail;
 			have_env = true;
 		} else {
 			have_env = true;

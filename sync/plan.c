@@ -6,8 +6,10 @@
  */
 #include "config.h"
 #include "sync/sync.h"
+#include "sync/internal.h"
 #include "lockfmt/lockfmt.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <strings.h>
 #include <sys/stat.h>
@@ -699,5 +701,48 @@ out:
 	strvec_clear(&groups);
 	if (rc < 0)
 		sync_plan_release(plan);
+	return rc;
+}
+
+/* ---- leftovers of killed syncs ---------------------------------------- */
+
+static int remove_leftovers_in(const char *dir, size_t *removed,
+			       struct cvl_error *err)
+{
+	struct strbuf path = STRBUF_INIT;
+	struct dirent *de;
+	DIR *d = opendir(dir);
+	int rc = 0;
+
+	if (!d)
+		return 0;
+	while (!rc && (de = readdir(d))) {
+		if (strncmp(de->d_name, ".cvlock-tmp-", 12) &&
+		    strncmp(de->d_name, ".cvlock-rm-", 11))
+			continue;
+		strbuf_reset(&path);
+		strbuf_addf(&path, "%s/%s", dir, de->d_name);
+		rc = sync_rm_rf(path.buf, err);
+		if (rc == 0 && removed)
+			(*removed)++;
+	}
+	closedir(d);
+	strbuf_release(&path);
+	return rc;
+}
+
+int sync_remove_leftovers(const struct sync_venv *v, size_t *removed,
+			  struct cvl_error *err)
+{
+	const char *pure = v->paths[SYNC_PATH_PURELIB];
+	const char *plat = v->paths[SYNC_PATH_PLATLIB];
+	int rc = 0;
+
+	if (removed)
+		*removed = 0;
+	if (pure)
+		rc = remove_leftovers_in(pure, removed, err);
+	if (rc == 0 && plat && (!pure || strcmp(pure, plat)))
+		rc = remove_leftovers_in(plat, removed, err);
 	return rc;
 }

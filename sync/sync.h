@@ -452,6 +452,16 @@ int sync_plan_build(struct sync_plan *plan, const struct lock_file *lf,
 /* Whether the environment already matches (nothing but SYNC_KEEP). */
 bool sync_plan_is_noop(const struct sync_plan *plan);
 
+/*
+ * Remove what killed syncs left at the top of the environment's purelib
+ * and platlib: the temporary dist-infos of an install (".cvlock-tmp-*")
+ * and the dist-infos an uninstall had moved away (".cvlock-rm-*").  Only
+ * while holding the environment's lock (no other sync is working on it).
+ * *removed (may be NULL) counts them.  CVL_EIO.
+ */
+int sync_remove_leftovers(const struct sync_venv *v, size_t *removed,
+			  struct cvl_error *err) WARN_UNUSED_RESULT;
+
 /* ======================================================================
  * Downloads (sync/download.c): wheels into the cache, keyed by sha256
  *

@@ -123,4 +123,13 @@ test_expect_success 'two syncs at once: one installs, the other finds nothing to
 	matches b
 '
 
+test_expect_success 'leftovers of a killed install or uninstall are removed' '
+	sp=$(echo "$TRASH"/env/lib/python*/site-packages) &&
+	mkdir "$sp/.cvlock-tmp-eps-1.0.dist-info.Ab12Cd" \
+		"$sp/.cvlock-rm-gamma-1.0.dist-info.4242" &&
+	echo "eps/__init__.py,," >"$sp/.cvlock-tmp-eps-1.0.dist-info.Ab12Cd/RECORD" &&
+	sync b/pylock.toml 2>err &&
+	matches b
+'
+
 test_done
