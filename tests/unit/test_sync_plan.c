@@ -507,6 +507,47 @@ START_TEST(test_download)
 }
 END_TEST
 
+/* ---- leftovers of killed syncs ------------------------------------------ */
+
+START_TEST(test_remove_leftovers)
+{
+	struct cvl_error err = CVL_ERROR_INIT;
+	struct sync_venv v;
+	struct strbuf p = STRBUF_INIT;
+	char site[4096];
+	size_t n = 99;
+	struct stat st;
+	const char *names[] = { ".cvlock-tmp-eps-1.0.dist-info.Ab12Cd",
+				".cvlock-rm-gamma-1.0.dist-info.42", "keep",
+				".cvlock-sync.lock" };
+	size_t i;
+
+	unit_tmpdir(site, sizeof(site), "leftovers");
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		strbuf_reset(&p);
+		strbuf_addf(&p, "%s/%s", site, names[i]);
+		ck_assert_int_eq(mkdir(p.buf, 0755), 0);
+		strbuf_addstr(&p, "/RECORD");
+		write_file(p.buf, "x,,\n");
+	}
+	sync_venv_init(&v);
+	v.paths[SYNC_PATH_PURELIB] = xstrdup(site);
+	v.paths[SYNC_PATH_PLATLIB] = xstrdup(site);
+	ck_assert_int_eq(sync_remove_leftovers(&v, &n, &err), 0);
+	ck_assert_uint_eq(n, 2);
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		strbuf_reset(&p);
+		strbuf_addf(&p, "%s/%s", site, names[i]);
+		ck_assert_int_eq(stat(p.buf, &st) == 0, i >= 2);
+	}
+	ck_assert_int_eq(sync_remove_leftovers(&v, &n, &err), 0);
+	ck_assert_uint_eq(n, 0);
+	sync_venv_release(&v);
+	strbuf_release(&p);
+	unit_rm_rf(site);
+}
+END_TEST
+
 Suite *suite_sync_plan(void)
 {
 	Suite *s = suite_create("sync_plan");
@@ -516,6 +557,7 @@ Suite *suite_sync_plan(void)
 	tcase_add_test(tc, test_errors);
 	tcase_add_test(tc, test_against_installed);
 	tcase_add_test(tc, test_download);
+	tcase_add_test(tc, test_remove_leftovers);
 	suite_add_tcase(s, tc);
 	return s;
 }
