@@ -1,33 +1,49 @@
 #!/usr/bin/env bash
-# run.sh - cvlock sync next to pip 23 on the same loopback index.
+# run.sh - cvlock sync next to pip 23 on the same ~40-package lock, served
+# on 127.0.0.1: a new environment with cold and warm caches, and a no-op.
 #
-#   bench/sync/run.sh CVLOCK [WORKDIR]
+#   bench/sync/run.sh [--quick] CVLOCK [WORKDIR]
 #
-# Builds (tests/lib/mkindex.py) an index of NPKG (40) synthetic projects
-# whose wheels look like small real ones: a package of FILES (20) modules
-# of about 2 KiB, PAD (100 KiB) of data, a console script for every fifth;
-# serves it on 127.0.0.1 (tests/lib/server.py); locks a project that
-# needs all of them with cvlock resolve (url entries, sha256 hashes), and
-# writes the same pins as a pip requirements file (name==version
-# --hash=sha256:...).  Then, in ROUNDS (3) rounds, tool after tool so that
-# the machine's load hits both alike:
-#   cvlock cold   cvlock sync into a new environment, empty cache (the
-#                 environment's creation included)
-#   cvlock warm   the same with the cache that run filled
-#   cvlock no-op  cvlock sync of the environment it just made
-#   pip cold      pip install --no-deps --require-hashes -r REQS into a new
-#                 `python -m venv --without-pip` environment (not timed),
-#                 empty cache
-#   pip warm      the same with the cache that run filled
-#   pip no-op     pip install ... into the environment it just made
-#   venv+pip      python -m venv (with pip) and pip install, warm cache
-# Each figure is the median of the rounds: wall time and CPU time (user +
-# system of the whole process tree, /usr/bin/time).  Every environment is
-# checked afterwards: pip list shows the NPKG packages.
+# Builds the index of bench/sync/gen_index.py (41 projects, 8,506 files,
+# 255 MB unpacked, 64 MB of wheels) in WORKDIR/index, serves it (nginx
+# when installed, else tests/lib/server.py), locks its requirements for
+# the interpreter with `cvlock resolve` and exports the lock for pip with
+# `cvlock export`.  Then ROUNDS rounds (5; --quick: 1), each timing, one
+# after the other (cvlock first in odd rounds, pip first in even ones):
+#   cvlock  venv        sync of an empty lock into a new directory: the
+#                       venv creation alone
+#           cold-into   sync into that (empty) environment, empty cache
+#           cold        sync into a new directory, empty cache
+#           warm-copy   sync into a new directory with the cache of cold,
+#                       --link-mode copy
+#           warm-into   the same (default link mode) into an empty
+#                       environment (made as venv)
+#           warm        sync into a new directory, the cache of cold
+#           noop        sync again: nothing to do
+#   pip     venv        python -m venv DIR (with pip, as users run it);
+#                       venv2: the same for warm-into
+#           cold-into   DIR/bin/python -m pip install --no-deps
+#                       --require-hashes -r requirements.txt
+#                       --index-url URL --cache-dir C, C empty
+#           warm-into   the same into a new venv, C filled by cold-into
+#           noop        the same again into that environment
+# every cvlock command being `cvlock sync LOCK --python PY --venv DIR
+# --cache-dir C`.  pip's "cold" and "warm" (a new environment, as cvlock's)
+# are venv + cold-into and venv2 + warm-into of the same round.  After the
+# first round both environments are checked (untimed): every module
+# imports, a console script runs, and pip list shows exactly the lock's
+# packages at the lock's versions, in both.
 #
-# Output: WORKDIR/results.csv (every run), WORKDIR/table.md (medians and
-# ratios).  Environment: NPKG, FILES, PAD, ROUNDS, PY (the interpreter of
-# every environment; default: python3's sys.executable, which has pip 23).
+# Output in WORKDIR/results-TIMESTAMP (OUT): runs.csv (tool, mode, run,
+# wall_s, cpu_s, rss_kb, exit, load1), summary.csv, table.md, sync.png,
+# machine.txt and runs/TOOL/MODE-N/ (stdout, stderr, time).  Wall time is
+# measured by bash ($EPOCHREALTIME, microseconds), CPU (user + system of
+# the process tree) and peak RSS by /usr/bin/time.
+#
+# Environment: ROUNDS, PY (the interpreter; default: python3's
+# sys.executable, not a pyenv shim), SERVER (auto|nginx|python), PORT
+# (18780).  Needs /usr/bin/time, Debian's /usr/bin/python3 with
+# python3-matplotlib for the chart, and PY with pip 23.
 set -uo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -35,150 +51,285 @@ TOP=$(cd "$HERE/../.." && pwd)
 die() { echo "run.sh: $*" >&2; exit 2; }
 log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
 
-[ $# -ge 1 ] || { sed -n '2,31p' "$0" >&2; exit 2; }
+QUICK=0
+if [ "${1:-}" = --quick ]; then
+	QUICK=1
+	shift
+fi
+[ $# -ge 1 ] || { sed -n '2,44p' "$0" >&2; exit 2; }
 CVLOCK=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-[ -x "$CVLOCK" ] || die "'$1' is not an executable"
+[ -x "$CVLOCK" ] || die "$1 is not an executable"
 WORK=${2:-$(mktemp -d "${TMPDIR:-/tmp}/cvlock-bench-sync.XXXXXX")}
-mkdir -p "$WORK" && WORK=$(cd "$WORK" && pwd)
-NPKG=${NPKG:-40}
-FILES=${FILES:-20}
-PAD=${PAD:-102400}
-ROUNDS=${ROUNDS:-3}
-PY=${PY:-$(python3 -c 'import sys; print(sys.executable)')}
-"$PY" -m pip --version >/dev/null 2>&1 || die "'$PY' has no pip"
-[ -x /usr/bin/time ] || die "/usr/bin/time is needed"
-log "work directory $WORK; $NPKG packages, $ROUNDS rounds; $("$PY" -m pip --version)"
+mkdir -p "$WORK"
+WORK=$(cd "$WORK" && pwd)
+ROUNDS=${ROUNDS:-5}
+[ "$QUICK" = 1 ] && ROUNDS=1
+PORT=${PORT:-18780}
+SYS_PY=/usr/bin/python3
+[ -x /usr/bin/time ] || die "/usr/bin/time is needed (apt-get install time)"
+if [ -z "${PY:-}" ]; then
+	PY=$(python3 -c 'import sys; print(sys.executable)') || die "no python3"
+fi
+"$PY" -m pip --version >/dev/null 2>&1 || die "$PY has no pip"
 
-# ---- the index ------------------------------------------------------------
-if [ ! -d "$WORK/idx/simple" ]; then
-	"$PY" - "$NPKG" "$FILES" "$PAD" >"$WORK/spec.json" <<'EOF'
-import json, sys
-n, files, pad = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
-projects = {}
-for i in range(n):
-    name = "bench-pkg%02d" % i
-    mod = "bench_pkg%02d" % i
-    body = "".join("def f%d(x):\n    return x * %d + %d\n\n" % (j, j, i)
-                   for j in range(60))
-    info = {"module": "from .mod_0 import f0\nVERSION = '1.0'\n\n\ndef main():\n    print('%s', f0(1))\n" % name,
-            "files": {"%s/mod_%d.py" % (mod, j): "# %s module %d\n%s" % (name, j, body)
-                      for j in range(files)},
-            "pad": pad}
-    if i % 5 == 0:
-        info["console_scripts"] = {"%s-run" % name: "%s:main" % mod}
-    projects[name] = {"1.0": info}
-json.dump({"projects": projects}, sys.stdout, indent=1)
-EOF
-	"$PY" "$TOP/tests/lib/mkindex.py" "$WORK/spec.json" "$WORK/idx" ||
-		die "mkindex failed"
+# ------------------------------------------------------------ index
+if [ ! -f "$WORK/index/set.json" ]; then
+	log "building the index (about a minute)"
+	rm -rf "$WORK/index"
+	python3 "$HERE/gen_index.py" "$WORK/index" || die "cannot build the index"
 fi
 
-# ---- the server -----------------------------------------------------------
-rm -f "$WORK/port"
-"$PY" "$TOP/tests/lib/server.py" --root "$WORK/idx" --port-file "$WORK/port" \
-	--pid-file "$WORK/server.pid" --log "$WORK/server.log" \
-	--parent $$ --idle-timeout 3600 </dev/null >"$WORK/server.err" 2>&1 &
-trap 'kill $(cat "$WORK/server.pid" 2>/dev/null) 2>/dev/null' EXIT
-for _ in $(seq 100); do [ -s "$WORK/port" ] && break; sleep 0.1; done
-[ -s "$WORK/port" ] || die "the index server did not start"
-URL="http://127.0.0.1:$(cat "$WORK/port")/simple/"
-
-# ---- the lock and the requirements file -------------------------------------
-mkdir -p "$WORK/project"
-{
-	printf '[project]\nname = "bench"\nversion = "0"\ndependencies = [\n'
-	for i in $(seq 0 $((NPKG - 1))); do printf '    "bench-pkg%02d",\n' "$i"; done
-	printf ']\n'
-} >"$WORK/project/pyproject.toml"
-"$CVLOCK" resolve "$WORK/project" --python "$PY" --index-url "$URL" \
-	--no-cache 2>"$WORK/resolve.err" || die "cvlock resolve failed"
-"$PY" - "$WORK/project/pylock.toml" >"$WORK/requirements.txt" <<'EOF'
-import sys, tomllib
-with open(sys.argv[1], "rb") as f:
-    lock = tomllib.load(f)
-for p in lock["packages"]:
-    hashes = " ".join("--hash=sha256:%s" % w["hashes"]["sha256"]
-                      for w in p["wheels"])
-    print("%s==%s %s" % (p["name"], p["version"], hashes))
+# ------------------------------------------------------------ server
+SRV_PID=
+SERVER_KIND=${SERVER:-auto}
+if [ "$SERVER_KIND" = auto ]; then
+	if command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; then
+		SERVER_KIND=nginx
+	else
+		SERVER_KIND=python
+	fi
+fi
+cleanup() {
+	[ -n "$SRV_PID" ] && kill "$SRV_PID" 2>/dev/null
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+ST="$WORK/serve"
+rm -rf "$ST"
+mkdir -p "$ST/tmp"
+if [ "$SERVER_KIND" = nginx ]; then
+	# static files only: both tools read the HTML pages (PEP 503)
+	cat >"$ST/nginx.conf" <<EOF
+daemon off;
+worker_processes 1;
+$([ "$(id -u)" = 0 ] && echo "user root root;")
+pid $ST/nginx.pid;
+error_log $ST/error.log warn;
+events { worker_connections 1024; }
+http {
+    access_log $ST/access.log;
+    client_body_temp_path $ST/tmp/body;
+    proxy_temp_path $ST/tmp/proxy;
+    fastcgi_temp_path $ST/tmp/fastcgi;
+    uwsgi_temp_path $ST/tmp/uwsgi;
+    scgi_temp_path $ST/tmp/scgi;
+    sendfile on;
+    tcp_nodelay on;
+    keepalive_requests 1000000;
+    types { text/html html; application/octet-stream whl metadata; }
+    server {
+        listen 127.0.0.1:$PORT;
+        root $WORK/index;
+        location /simple/ {
+            add_header Cache-Control "max-age=600, public";
+        }
+        location /files/ {
+            add_header Cache-Control "max-age=365000000, immutable, public";
+        }
+    }
+}
 EOF
-[ "$(wc -l <"$WORK/requirements.txt")" -eq "$NPKG" ] ||
-	die "the lock does not hold $NPKG packages"
-
-# ---- timing -----------------------------------------------------------------
-RESULTS="$WORK/results.csv"
-echo "round,tool,mode,wall_s,cpu_s,status" >"$RESULTS"
-
-# run ROUND TOOL MODE CMD...: time CMD (wall and CPU of its tree)
-run() {
-	local round=$1 tool=$2 mode=$3 t0 t1 st
-	shift 3
-	t0=$(date +%s%N)
-	/usr/bin/time -f "%U %S" -o "$WORK/time.txt" "$@" \
-		>"$WORK/last.out" 2>"$WORK/last.err"
-	st=$?
-	t1=$(date +%s%N)
-	cpu=$(awk '{ printf "%.3f", $1 + $2 }' "$WORK/time.txt")
-	wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
-	echo "$round,$tool,$mode,$wall,$cpu,$st" >>"$RESULTS"
-	log "round $round: $tool $mode: $wall s (cpu $cpu s), status $st"
-	[ $st -eq 0 ] || { cat "$WORK/last.err" >&2; return 1; }
-}
-
-# check ENV: pip sees the NPKG packages
-check() {
-	local n
-	n=$("$PY" -m pip --python "$1/bin/python" list --format freeze \
-		--disable-pip-version-check 2>/dev/null | grep -c "^bench-pkg")
-	[ "$n" -eq "$NPKG" ] || die "$1 holds $n packages, not $NPKG"
-}
-
-PIP="$PY -m pip --disable-pip-version-check"
-PIP_ARGS="install --no-deps --require-hashes -r $WORK/requirements.txt --index-url $URL -q"
-for r in $(seq 1 "$ROUNDS"); do
-	E="$WORK/envs/$r"
-	rm -rf "$E" "$WORK/cache-cvlock" "$WORK/cache-pip"
-	mkdir -p "$E"
-	run "$r" cvlock cold "$CVLOCK" -q sync "$WORK/project/pylock.toml" \
-		--python "$PY" --venv "$E/cv-cold" --cache-dir "$WORK/cache-cvlock" || exit 1
-	run "$r" cvlock warm "$CVLOCK" -q sync "$WORK/project/pylock.toml" \
-		--python "$PY" --venv "$E/cv-warm" --cache-dir "$WORK/cache-cvlock" || exit 1
-	run "$r" cvlock noop "$CVLOCK" -q sync "$WORK/project/pylock.toml" \
-		--python "$PY" --venv "$E/cv-warm" --cache-dir "$WORK/cache-cvlock" || exit 1
-	"$PY" -m venv --without-pip "$E/pip-cold" || die "python -m venv failed"
-	# shellcheck disable=SC2086
-	run "$r" pip cold $PIP --python "$E/pip-cold/bin/python" $PIP_ARGS \
-		--cache-dir "$WORK/cache-pip" || exit 1
-	"$PY" -m venv --without-pip "$E/pip-warm" || die "python -m venv failed"
-	# shellcheck disable=SC2086
-	run "$r" pip warm $PIP --python "$E/pip-warm/bin/python" $PIP_ARGS \
-		--cache-dir "$WORK/cache-pip" || exit 1
-	# shellcheck disable=SC2086
-	run "$r" pip noop $PIP --python "$E/pip-warm/bin/python" $PIP_ARGS \
-		--cache-dir "$WORK/cache-pip" || exit 1
-	run "$r" venv+pip warm sh -c "'$PY' -m venv '$E/venv-pip' && '$E/venv-pip/bin/python' -m pip --disable-pip-version-check $PIP_ARGS --cache-dir '$WORK/cache-pip'" || exit 1
-	for e in cv-cold cv-warm pip-cold pip-warm venv-pip; do check "$E/$e"; done
+	nginx -p "$ST" -c "$ST/nginx.conf" -e "$ST/error.log" </dev/null \
+		>>"$ST/error.log" 2>&1 &
+	SRV_PID=$!
+else
+	python3 "$TOP/tests/lib/server.py" --root "$WORK/index" --port "$PORT" \
+		--port-file "$ST/port" --log "$ST/access.log" \
+		--idle-timeout 36000 </dev/null >>"$ST/error.log" 2>&1 &
+	SRV_PID=$!
+fi
+URL="http://127.0.0.1:$PORT/simple/"
+for i in $(seq 100); do
+	curl -fsS -o /dev/null "$URL" 2>/dev/null && break
+	[ "$i" = 100 ] && { cat "$ST/error.log" >&2; die "$SERVER_KIND did not come up"; }
+	sleep 0.1
 done
 
-# ---- the table ----------------------------------------------------------------
-"$PY" - "$RESULTS" "$NPKG" >"$WORK/table.md" <<'EOF'
-import csv, statistics, sys
-rows = list(csv.DictReader(open(sys.argv[1])))
-med = {}
-for key in sorted({(r["tool"], r["mode"]) for r in rows}):
-    sel = [r for r in rows if (r["tool"], r["mode"]) == key]
-    med[key] = (statistics.median(float(r["wall_s"]) for r in sel),
-                statistics.median(float(r["cpu_s"]) for r in sel), len(sel))
-print("| %s packages | cvlock sync | pip 23 | ratio (wall) | ratio (CPU) |" % sys.argv[2])
-print("|---|---|---|---|---|")
-def cell(k):
-    w, c, n = med[k]
-    return "%.3f s (CPU %.3f s)" % (w, c)
-for mode, pipkey in (("cold", ("pip", "cold")), ("warm", ("pip", "warm")),
-                     ("noop", ("pip", "noop")), ("warm", ("venv+pip", "warm"))):
-    a, b = med[("cvlock", mode)], med[pipkey]
-    label = {"noop": "no-op"}.get(mode, mode) + (" vs python -m venv + pip" if pipkey[0] == "venv+pip" else "")
-    print("| %s | %s | %s | **%.0f×** | %.0f× |" % (label, cell(("cvlock", mode)), cell(pipkey),
-                                                b[0] / a[0], b[1] / max(a[1], 0.001)))
-EOF
-cat "$WORK/table.md"
-log "results in $WORK (results.csv, table.md)"
+# ------------------------------------------------------------ locks
+LOCKS="$WORK/locks"
+rm -rf "$LOCKS"
+mkdir -p "$LOCKS"
+: >"$LOCKS/empty.in"
+"$CVLOCK" -q resolve -r "$WORK/index/requirements.in" --python "$PY" \
+	--index-url "$URL" --cache-dir "$WORK/resolve-cache" \
+	-o "$LOCKS/pylock.toml" || die "cvlock resolve failed"
+"$CVLOCK" -q resolve -r "$LOCKS/empty.in" --python "$PY" \
+	--index-url "$URL" --cache-dir "$WORK/resolve-cache" \
+	-o "$LOCKS/pylock.empty.toml" || die "cvlock resolve (empty) failed"
+"$CVLOCK" export "$LOCKS/pylock.toml" -o "$LOCKS/requirements.txt" ||
+	die "cvlock export failed"
+NPKG=$(grep -c '^\[\[packages\]\]' "$LOCKS/pylock.toml")
+# name==version of the lock, for the checks
+"$SYS_PY" -c '
+import sys, tomllib, re
+lock = tomllib.load(open(sys.argv[1], "rb"))
+for p in sorted(lock["packages"], key=lambda p: p["name"]):
+    print("%s==%s" % (re.sub(r"[-_.]+", "-", p["name"]).lower(), p["version"]))
+' "$LOCKS/pylock.toml" | LC_ALL=C sort >"$LOCKS/pins.txt" ||
+	die "cannot read the lock"
+
+# ------------------------------------------------------------ runs
+OUT=${OUT:-$WORK/results-$(date +%Y%m%dT%H%M%S)}
+mkdir -p "$OUT/runs"
+RUNS="$OUT/runs.csv"
+echo "tool,mode,run,wall_s,cpu_s,rss_kb,exit,load1" >"$RUNS"
+{
+	echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+	echo "machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(uname -sr)"
+	echo "file system of WORKDIR: $(stat -f -c %T "$WORK")"
+	echo "load at start: $(uptime)"
+	echo "server: $SERVER_KIND$([ "$SERVER_KIND" = nginx ] && nginx -v 2>&1 | sed 's/^.*: / /')"
+	echo "cvlock: $("$CVLOCK" --version 2>&1 | head -1) ($CVLOCK)"
+	echo "pip: $("$PY" -m pip --version | cut -d' ' -f1,2) on $("$PY" --version 2>&1) ($PY)"
+	echo "set: $NPKG packages; $("$SYS_PY" -c '
+import json, sys
+s = json.load(open(sys.argv[1]))
+print("%d files, %.0f MB unpacked, %.0f MB of wheels" % (
+    sum(p["files"] for p in s), sum(p["unpacked"] for p in s) / 2**20,
+    sum(p["wheel_size"] for p in s) / 2**20))' "$WORK/index/set.json")"
+	echo "rounds: $ROUNDS"
+} >"$OUT/machine.txt"
+cat "$OUT/machine.txt" >&2
+
+BASE_ENV=(
+	"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+	"LANG=C.UTF-8" "LC_ALL=C.UTF-8" "TERM=dumb" "NO_COLOR=1"
+	"http_proxy=http://127.0.0.1:9" "https_proxy=http://127.0.0.1:9"
+	"no_proxy=127.0.0.1,localhost" "NO_PROXY=127.0.0.1,localhost"
+	"PIP_CONFIG_FILE=/dev/null" "PIP_DISABLE_PIP_VERSION_CHECK=1"
+	"PIP_NO_INPUT=1" "PIP_KEYRING_PROVIDER=disabled" "PIP_PROGRESS_BAR=off"
+	"PIP_TRUSTED_HOST=127.0.0.1" "HOME=$WORK/home" "TMPDIR=$WORK/tmp"
+	"XDG_CACHE_HOME=$WORK/home/.cache"
+)
+mkdir -p "$WORK/home" "$WORK/tmp"
+
+# timed TOOL MODE N CMD...: one run, appended to runs.csv
+timed() {
+	local t=$1 m=$2 n=$3 rd load t0 t1 wall rss code usr sys cpu
+	shift 3
+	rd="$OUT/runs/$t/$m-$n"
+	mkdir -p "$rd"
+	load=$(cut -d' ' -f1 /proc/loadavg)
+	t0=$EPOCHREALTIME
+	env -i "${BASE_ENV[@]}" /usr/bin/time -f "%e %M %x %U %S" \
+		-o "$rd/time.txt" "$@" >"$rd/stdout.txt" 2>"$rd/stderr.txt" \
+		</dev/null
+	t1=$EPOCHREALTIME
+	wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", b - a }')
+	read -r _ rss code usr sys < <(tail -1 "$rd/time.txt")
+	cpu=$(awk -v u="$usr" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
+	echo "$t,$m,$n,$wall,$cpu,$rss,$code,$load" >>"$RUNS"
+	log "$t $m #$n: ${wall}s (cpu ${cpu}s) ${rss}KB exit $code (load $load)"
+	[ "$code" = 0 ] || { cat "$rd/stderr.txt" >&2; die "$t $m failed"; }
+}
+
+E="$WORK/env"
+C="$WORK/cache"
+LOCK="$LOCKS/pylock.toml"
+
+cv() {
+	timed cvlock "$1" "$2" "$CVLOCK" sync "${3:-$LOCK}" --python "$PY" \
+		--venv "$E" --cache-dir "$C" "${@:4}"
+}
+
+run_cvlock() {
+	local n=$1
+	rm -rf "$E" "$C"
+	cv venv "$n" "$LOCKS/pylock.empty.toml"
+	cv cold-into "$n"
+	rm -rf "$E" "$C"
+	cv cold "$n"
+	rm -rf "$E"
+	cv warm-copy "$n" "$LOCK" --link-mode copy
+	rm -rf "$E"
+	"$CVLOCK" -q sync "$LOCKS/pylock.empty.toml" --python "$PY" --venv "$E" \
+		--cache-dir "$C" || die "cannot make an empty environment"
+	cv warm-into "$n"
+	rm -rf "$E"
+	cv warm "$n"
+	cv noop "$n"
+	if [ "$n" = 1 ]; then
+		rm -rf "$WORK/env-cvlock"
+		mv "$E" "$WORK/env-cvlock"
+	fi
+	rm -rf "$E" "$C"
+}
+
+PE="$WORK/pipenv"
+PC="$WORK/pipcache"
+pipi() {
+	timed pip "$1" "$2" "$PE/bin/python" -m pip install --no-deps \
+		--require-hashes -r "$LOCKS/requirements.txt" --index-url "$URL" \
+		--cache-dir "$PC"
+}
+
+run_pip() {
+	local n=$1
+	rm -rf "$PE" "$PC"
+	timed pip venv "$n" "$PY" -m venv "$PE"
+	pipi cold-into "$n"
+	rm -rf "$PE"
+	timed pip venv2 "$n" "$PY" -m venv "$PE"
+	pipi warm-into "$n"
+	pipi noop "$n"
+	if [ "$n" = 1 ]; then
+		rm -rf "$WORK/env-pip"
+		cp -a "$PE" "$WORK/env-pip"
+	fi
+	rm -rf "$PE" "$PC"
+}
+
+# check ENV: the lock's packages exactly, the modules import, scripts run
+check_env() {
+	local env=$1 mods
+	"$PY" -m pip --python "$env/bin/python" list --format freeze \
+		--disable-pip-version-check 2>/dev/null |
+		"$SYS_PY" -c '
+import re, sys
+for line in sys.stdin:
+    n, v = line.strip().split("==")
+    n = re.sub(r"[-_.]+", "-", n).lower()
+    if n not in ("pip", "setuptools"):
+        print("%s==%s" % (n, v))' | LC_ALL=C sort >"$OUT/pins-$(basename "$env").txt"
+	cmp -s "$LOCKS/pins.txt" "$OUT/pins-$(basename "$env").txt" || {
+		diff "$LOCKS/pins.txt" "$OUT/pins-$(basename "$env").txt" >&2
+		die "$env does not hold exactly the lock's packages"
+	}
+	mods=$("$SYS_PY" -c '
+import json, re, sys
+names = [p["name"] for p in json.load(open(sys.argv[1]))]
+print(",".join(re.sub(r"[^0-9a-z_]", "_", re.sub(r"[-_.]+", "_", n).lower())
+               for n in names) + ",numpy.core,dateutil,yaml,_pytest,attr")
+' "$WORK/index/set.json")
+	"$env/bin/python" -c "import $mods" ||
+		die "$env: the modules do not import"
+	[ "$("$env/bin/pytest")" = "pytest 7.4.1" ] ||
+		die "$env: the pytest console script does not run"
+}
+
+for n in $(seq "$ROUNDS"); do
+	if [ $((n % 2)) = 1 ]; then
+		run_cvlock "$n"
+		run_pip "$n"
+	else
+		run_pip "$n"
+		run_cvlock "$n"
+	fi
+	if [ "$n" = 1 ]; then
+		# the venv is not relocatable: check it where it was made
+		rm -rf "$E" && mv "$WORK/env-cvlock" "$E"
+		check_env "$E" && log "check: $E ($NPKG packages)"
+		rm -rf "$E"
+		rm -rf "$PE" && mv "$WORK/env-pip" "$PE"
+		check_env "$PE" && log "check: $PE ($NPKG packages)"
+		rm -rf "$PE"
+	fi
+done
+
+echo "load at end: $(uptime)" >>"$OUT/machine.txt"
+"$SYS_PY" "$HERE/synclib.py" summarize "$OUT" || die "summarize failed"
+"$SYS_PY" "$HERE/synclib.py" table "$OUT" >"$OUT/table.md"
+"$SYS_PY" "$HERE/synclib.py" chart "$OUT" "$OUT/sync.png" ||
+	log "no chart (apt-get install python3-matplotlib)"
+cat "$OUT/machine.txt" "$OUT/table.md"
+log "results in $OUT"
