@@ -157,6 +157,10 @@ static int fetch_url_of(const struct pep_input_req *q, struct strbuf *url,
 			path_dirname(q->file, &p);
 			strbuf_addch(&p, '/');
 		}
+		while (n > 2 && u[0] == '.' && u[1] == '/') {
+			u += 2;
+			n -= 2;
+		}
 		strbuf_add(&p, u, n);
 		real = realpath(p.buf, NULL);
 		if (!real) {
