@@ -353,7 +353,8 @@ static int dsrc_list(struct res_source *src, struct res_package **pkgs,
 			continue;
 		}
 		c = res_package_add(pkgs[i], x->version, strlen(x->version));
-		c->upload_time = -1;
+		/* --exclude-newer is about index files: no upload time */
+		c->upload_time = 0;
 		c->has_wheel = true;
 		c->opaque = (void *)x;
 		if (x->md.requires_python && *x->md.requires_python)

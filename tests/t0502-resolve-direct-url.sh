@@ -109,6 +109,17 @@ test_expect_success 'a matching #sha256= fragment is accepted' '
 	test_cmp expect actual
 '
 
+test_expect_success '--exclude-newer leaves a direct wheel alone (it has no upload time)' '
+	start_index_server --name i idx &&
+	mkdir x &&
+	printf "%s\n" "pinned @ $BASE/files/pinned/$WHL" dep >x/req.in &&
+	cvlock resolve -r x/req.in -o x/pylock.toml \
+		--index-url "$(index_url i)" $TARGET --no-cache \
+		--exclude-newer 2021-01-01 2>err &&
+	grep -q "^url = \"$BASE/files/pinned/$WHL\"$" x/pylock.toml &&
+	grep -q "^name = \"dep-1.0-py3-none-any.whl\"$" x/pylock.toml
+'
+
 test_expect_success 'a wrong #sha256= fragment: exit 5, expected and actual named, nothing written' '
 	mkdir bad &&
 	BAD=0000000000000000000000000000000000000000000000000000000000000000 &&
