@@ -1059,7 +1059,18 @@ static int fetch_list(const struct pep_input_list *l, const struct target *t,
 	int r;
 
 	for (i = 0; i < l->nr; i++) {
-		if (!l->items[i].req.url)
+		const struct pep_requirement *req = &l->items[i].req;
+		struct cvl_error merr = CVL_ERROR_INIT;
+		bool applies = true;
+
+		if (!req->url)
+			continue;
+		/* not for this target: nothing to fetch (an error: fetch) */
+		if (req->marker &&
+		    pep_marker_evaluate(req->marker, &t->env, &applies,
+					&merr) < 0)
+			applies = true;
+		if (!applies)
 			continue;
 		r = cvl_direct_add(d, &l->items[i], &t->tags, http, err);
 		if (r < 0)

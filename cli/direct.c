@@ -303,16 +303,23 @@ int cvl_direct_add(struct cvl_directs *d, const struct pep_input_req *q,
 	pep_name_canonicalize(q->req.name, strlen(q->req.name), &canon);
 	old = cvl_direct_find(d, canon.buf);
 	if (old) {
-		r = 0;
-		if (strcmp(old->text, q->text)) {
-			const char *u = q->req.url;
+		struct strbuf url = STRBUF_INIT;
+		char *path = NULL;
 
-			if (strncmp(old->url, u, strcspn(u, "#")) ||
-			    old->url[strcspn(u, "#")])
-				r = cvl_error_set(err, CVL_EINVAL,
-						  "'%s' has two direct references: '%s' and '%s'",
-						  canon.buf, old->text, q->text);
+		/* the same file again (another spelling): nothing to do */
+		r = fetch_url_of(q, &url, &path, err);
+		if (!r && strcmp(old->url, url.buf))
+			r = cvl_error_set(err, CVL_EINVAL,
+					  "'%s' has two direct references: '%s' and '%s'",
+					  canon.buf, old->text, q->text);
+		if (r < 0) {
+			if (q->file)
+				cvl_error_file(err, q->file);
+			if (q->line)
+				cvl_error_at(err, q->line, q->column);
 		}
+		free(path);
+		strbuf_release(&url);
 		strbuf_release(&canon);
 		return r;
 	}

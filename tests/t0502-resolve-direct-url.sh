@@ -206,6 +206,23 @@ test_expect_success 'two different URLs for one name: exit 2' '
 	grep -q "has two direct references" err
 '
 
+test_expect_success 'one wheel named twice (relative path and file:// URL): fine' '
+	printf "%s\n" "pinned @ ./wheels/$WHL" \
+		"pinned @ file://$TRASH/rel/wheels/$WHL" dep >rel/twice.in &&
+	res -r rel/twice.in -o rel/out/pylock.twice.toml 2>err &&
+	grep -q "^path = \"../wheels/$WHL\"$" rel/out/pylock.twice.toml
+'
+
+test_expect_success 'a direct reference whose marker is false for the target: not fetched' '
+	mkdir m &&
+	printf "%s\n" "native @ $BASE/files/native/native-1.0-cp39-cp39-win_amd64.whl ; sys_platform == \"win32\"" \
+		dep >m/req.in &&
+	clear_requests &&
+	res -r m/req.in -o m/pylock.toml 2>err &&
+	test "$(count_requests "^GET /files/native/")" = 0 &&
+	! grep -q "^name = \"native\"" m/pylock.toml
+'
+
 test_expect_success 'sdist and VCS URLs: still refused (exit 2)' '
 	mkdir r &&
 	echo "srconly @ $BASE/files/srconly/srconly-1.0.tar.gz" >r/sdist.in &&
