@@ -1415,9 +1415,16 @@ static int run(struct resolve_cmd *rc, const char *path)
 		}
 	}
 	if (r == -CVL_EUNSAT) {
+		size_t i;
+
 		fprintf(stderr, "error: %s", why.buf);
 		if (why.len && why.buf[why.len - 1] != '\n')
 			fputc('\n', stderr);
+		for (i = 0; i < directs.nr; i++)
+			if (strstr(why.buf, directs.v[i].name))
+				fprintf(stderr, "hint: %s has only version %s, from its direct reference '%s'\n",
+					directs.v[i].name, directs.v[i].version,
+					directs.v[i].text);
 		r = EXIT_FAILURE_;
 		goto out;
 	}
