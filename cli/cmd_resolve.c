@@ -24,6 +24,7 @@
 #include "resolver/source_index.h"
 #include "sync/sync.h"
 
+#include <ctype.h>
 #include <limits.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -1300,6 +1301,23 @@ static void print_rounds(const struct res_result *res)
 		res->nlisted == 1 ? "" : "s", res->nloaded);
 }
 
+static bool name_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '-' || c == '_' || c == '.';
+}
+
+/* Whether `text` names the package `name` as a whole word. */
+static bool mentions(const char *text, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p;
+
+	for (p = strstr(text, name); p; p = strstr(p + 1, name))
+		if ((p == text || !name_char(p[-1])) && !name_char(p[n]))
+			return true;
+	return false;
+}
+
 static int64_t now_ms(void)
 {
 	struct timespec ts;
@@ -1421,7 +1439,7 @@ static int run(struct resolve_cmd *rc, const char *path)
 		if (why.len && why.buf[why.len - 1] != '\n')
 			fputc('\n', stderr);
 		for (i = 0; i < directs.nr; i++)
-			if (strstr(why.buf, directs.v[i].name))
+			if (mentions(why.buf, directs.v[i].name))
 				fprintf(stderr, "hint: %s has only version %s, from its direct reference '%s'\n",
 					directs.v[i].name, directs.v[i].version,
 					directs.v[i].text);
