@@ -783,6 +783,36 @@ static void marked_requirement(const struct pep_requirement *req,
 	strbuf_release(&sb);
 }
 
+/* A URL's user:password never reaches the lockfile. */
+static void strip_requirement_credentials(struct strvec *reqs)
+{
+	struct pep_requirement req = PEP_REQUIREMENT_INIT;
+	struct cvl_error err = CVL_ERROR_INIT;
+	struct strbuf url = STRBUF_INIT, sb = STRBUF_INIT;
+	size_t i;
+
+	for (i = 0; i < reqs->nr; i++) {
+		if (pep_requirement_parse(&req, reqs->v[i], strlen(reqs->v[i]),
+					  &err) < 0 || !req.url) {
+			pep_requirement_release(&req);
+			continue;
+		}
+		strbuf_reset(&url);
+		url_strip_credentials(req.url, &url);
+		if (strcmp(url.buf, req.url)) {
+			free(req.url);
+			req.url = xstrdup(url.buf);
+			strbuf_reset(&sb);
+			pep_requirement_format(&req, &sb);
+			free(reqs->v[i]);
+			reqs->v[i] = xstrdup(sb.buf);
+		}
+		pep_requirement_release(&req);
+	}
+	strbuf_release(&url);
+	strbuf_release(&sb);
+}
+
 /* The project's own requirements: the base ones, then marked ones. */
 static void lock_requirements(const struct pep_inputs *in,
 			      struct lock_file *lf)
@@ -810,6 +840,7 @@ static void lock_requirements(const struct pep_inputs *in,
 			}
 		}
 	}
+	strip_requirement_credentials(&lf->requirements);
 	strbuf_release(&sb);
 }
 

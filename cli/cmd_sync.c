@@ -37,6 +37,8 @@
 #include "lockfmt/lockfmt.h"
 #include "sync/sync.h"
 
+#include <jansson.h>
+
 #include <fcntl.h>
 #include <ftw.h>
 #include <sys/file.h>
@@ -105,6 +107,7 @@ struct sync_cmd {
 	bool dry_run, check, compile, recreate;
 	enum sync_link_mode link_mode;
 	int verbose;
+	const char *lock_dir; /* absolute: where the lock's paths start */
 };
 
 static int on_option(int id, const char *value, void *data)
@@ -491,6 +494,54 @@ out:
 	strbuf_release(&path);
 }
 
+/*
+ * PEP 610's direct_url.json for a package locked from a direct URL wheel
+ * ([packages.archive]); false for an index package.
+ */
+static bool direct_url_json(const struct sync_cmd *sc,
+			    const struct sync_plan_item *it, struct strbuf *out)
+{
+	const struct lock_file_entry *f = it->wheel;
+	struct strbuf url = STRBUF_INIT, path = STRBUF_INIT;
+	struct cvl_error err = CVL_ERROR_INIT;
+	json_t *o;
+	char *text;
+
+	if (!it->pkg || !f || f != it->pkg->archive)
+		return false;
+	if (f->url) {
+		strbuf_addstr(&url, f->url);
+	} else {
+		if (f->path[0] != '/')
+			strbuf_addf(&path, "%s/", sc->lock_dir);
+		strbuf_addstr(&path, f->path);
+		if (url_from_path(path.buf, &url, &err)) {
+			strbuf_release(&path);
+			strbuf_release(&url);
+			return false;
+		}
+	}
+	o = json_pack("{s:s, s:{s:s, s:{s:s}}}", "url", url.buf,
+		      "archive_info", "hash", "", "hashes", "sha256",
+		      it->sha256);
+	if (o) {
+		struct strbuf h = STRBUF_INIT;
+
+		strbuf_addf(&h, "sha256=%s", it->sha256);
+		json_object_set_new(json_object_get(o, "archive_info"), "hash",
+				    json_string(h.buf));
+		strbuf_release(&h);
+		text = json_dumps(o, JSON_SORT_KEYS | JSON_COMPACT);
+		if (text)
+			strbuf_addstr(out, text);
+		free(text);
+		json_decref(o);
+	}
+	strbuf_release(&path);
+	strbuf_release(&url);
+	return out->len > 0;
+}
+
 static int execute(struct sync_cmd *sc, const struct sync_venv *v,
 		   const struct sync_plan *plan, struct sync_fetch *fetches,
 		   const char *cache_dir, struct cvl_error *err)
@@ -541,6 +592,8 @@ static int execute(struct sync_cmd *sc, const struct sync_venv *v,
 
 		if (it->action == SYNC_KEEP || it->action == SYNC_REMOVE)
 			continue;
+		strbuf_reset(&sb);
+		io.direct_url = direct_url_json(sc, it, &sb) ? sb.buf : NULL;
 		rc = sync_wheel_install(v, unpacked.v[i], it->name, it->version,
 					&io, err);
 	}
@@ -642,6 +695,7 @@ int cmd_sync(int argc, char **argv, struct cvl_ctx *ctx)
 			free(real);
 		}
 	}
+	sc.lock_dir = base.buf;
 
 	/* the cache: the user's, or a temporary one for --no-cache */
 	if (sc.io.resolved_cache_dir && !sc.io.no_cache) {

@@ -256,21 +256,30 @@ static int choose_wheel(const struct lock_package *pkg, const struct ranks *r,
 {
 	struct strbuf fn = STRBUF_INIT;
 	struct pep_wheelname wn = PEP_WHEELNAME_INIT;
-	size_t i, j, best = SIZE_MAX, besti = 0;
+	const struct lock_file_entry *chosen = NULL;
+	bool archive_wheel = false;
+	size_t i, j, n, best = SIZE_MAX;
 	int rc = 0;
 
-	for (i = 0; i < pkg->nwheels; i++) {
+	/* the wheels, then a direct URL wheel ([packages.archive] *.whl) */
+	n = pkg->nwheels + (pkg->archive ? 1 : 0);
+	for (i = 0; i < n; i++) {
+		const struct lock_file_entry *f = i < pkg->nwheels ?
+			&pkg->wheels[i] : pkg->archive;
+
 		strbuf_reset(&fn);
-		if (!lock_entry_filename(&pkg->wheels[i], &fn))
+		if (!lock_entry_filename(f, &fn) || f->subdirectory)
 			continue;
 		if (pep_wheelname_parse(&wn, fn.buf, fn.len, false, NULL) < 0)
 			continue;
+		if (f == pkg->archive)
+			archive_wheel = true;
 		for (j = 0; j < wn.tags.nr; j++) {
 			size_t k = ranks_find(r, wn.tags.v[j]);
 
 			if (k < best) {
 				best = k;
-				besti = i;
+				chosen = f;
 			}
 		}
 	}
@@ -281,7 +290,7 @@ static int choose_wheel(const struct lock_package *pkg, const struct ranks *r,
 					   "'%s' %s in '%s' has only a source distribution, and building from source is not supported yet",
 					   pkg->name, pkg->version ? pkg->version : "",
 					   lock_name);
-		else if (!pkg->nwheels)
+		else if (!pkg->nwheels && !archive_wheel)
 			rc = cvl_error_set(err, CVL_EUNSUPPORTED,
 					   "'%s' in '%s' comes from a %s, which cvlock sync cannot install yet",
 					   pkg->name, lock_name,
@@ -294,14 +303,14 @@ static int choose_wheel(const struct lock_package *pkg, const struct ranks *r,
 					   pkg->name, pkg->version ? pkg->version : "",
 					   lock_name, in->path ? in->path : "python",
 					   r->n ? r->v[0].tag : "no tags");
-		if (pkg->sdist || !pkg->nwheels)
+		if (pkg->sdist || (!pkg->nwheels && !archive_wheel))
 			cvl_error_hint(err, "lock with wheels only, or install this package another way");
 		else
 			cvl_error_hint(err, "see 'cvlock tags --python %s' for the tags it accepts",
 				       in->path ? in->path : "python3");
 		goto out;
 	}
-	it->wheel = &pkg->wheels[besti];
+	it->wheel = chosen;
 	strbuf_reset(&fn);
 	lock_entry_filename(it->wheel, &fn);
 	it->wheel_name = strbuf_detach(&fn, NULL);

@@ -97,7 +97,7 @@ test_expect_success 'credentials are not written to the lockfile' '
 	printf "%s\n" "pinned @ http://me:secret@${BASE#http://}/files/pinned/$WHL" dep >u/req.in &&
 	res -r u/req.in -o u/pylock.toml 2>err &&
 	grep -q "^url = \"$BASE/files/pinned/$WHL\"$" u/pylock.toml &&
-	! grep "secret" u/pylock.toml | grep -v "^requirements = "
+	! grep "secret" u/pylock.toml
 '
 
 test_expect_success 'a matching #sha256= fragment is accepted' '
@@ -246,6 +246,25 @@ test_expect_success 'a URL in a constraint: refused (exit 2)' '
 	echo dep >r/req.in &&
 	test_expect_code 2 res -r r/req.in -c r/c.txt -o r/pylock.toml 2>err &&
 	grep -q "is not supported yet" err
+'
+
+test_expect_success 'cvlock sync installs a direct URL wheel, with its direct_url.json' '
+	PY=$("$PYTHON" -c "import sys; print(sys.executable)") &&
+	mkdir y &&
+	printf "%s\n" "pinned @ $BASE/files/pinned/$WHL" dep >y/req.in &&
+	cvlock resolve -r y/req.in -o y/pylock.toml --index-url "$IDX" \
+		--python "$PY" --no-cache 2>err &&
+	grep -q "^\[packages.archive\]" y/pylock.toml &&
+	cvlock sync --python "$PY" --venv y/venv --no-cache y/pylock.toml 2>err &&
+	cat err &&
+	grep -q "+ pinned==3.0" err &&
+	du=$(ls -d y/venv/lib/python*/site-packages/pinned-3.0.dist-info)/direct_url.json &&
+	"$PY" -c "import json, sys; d = json.load(open(sys.argv[1])); \
+assert d[\"url\"] == sys.argv[2], d; \
+assert d[\"archive_info\"][\"hashes\"] == {\"sha256\": sys.argv[3]}, d" \
+		"$du" "$BASE/files/pinned/$WHL" "$SHA" &&
+	y/venv/bin/python -c "import pinned" &&
+	cvlock sync --python "$PY" --venv y/venv --no-cache --check y/pylock.toml
 '
 
 test_done
