@@ -429,72 +429,6 @@ static int compile_bytecode(const struct sync_venv *v, struct cvl_error *err)
 /* ---- the sync -------------------------------------------------------------- */
 
 /*
- * Unpack the wheels not yet in the cache in parallel, one child process
- * per wheel, as many at a time as there are processors: each child writes
- * only into the cache (sync_wheel_unpack() renames a finished tree into
- * place), and its result does not matter: the sequential loop of
- * execute() then finds the trees made, or unpacks (and reports) again.
- */
-static void unpack_ahead(const struct sync_plan *plan,
-			 struct sync_fetch *fetches, const char *cache_dir)
-{
-	struct strbuf path = STRBUF_INIT;
-	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	size_t i, todo = 0, running = 0;
-	int status;
-
-	for (i = 0; i < plan->n; i++) {
-		const struct sync_plan_item *it = &plan->items[i];
-		struct stat st;
-
-		if (it->action == SYNC_KEEP || it->action == SYNC_REMOVE)
-			continue;
-		strbuf_reset(&path);
-		sync_cache_unpacked_path(cache_dir, it->sha256, &path);
-		if (stat(path.buf, &st))
-			todo++;
-	}
-	if (ncpu < 2 || todo < 2)
-		goto out;
-	if (ncpu > 8)
-		ncpu = 8;
-	fflush(NULL);
-	for (i = 0; i < plan->n; i++) {
-		const struct sync_plan_item *it = &plan->items[i];
-		struct stat st;
-		pid_t pid;
-
-		if (it->action == SYNC_KEEP || it->action == SYNC_REMOVE)
-			continue;
-		strbuf_reset(&path);
-		sync_cache_unpacked_path(cache_dir, it->sha256, &path);
-		if (!stat(path.buf, &st))
-			continue;
-		if (running == (size_t)ncpu) {
-			if (wait(&status) < 0)
-				break;
-			running--;
-		}
-		pid = fork();
-		if (pid < 0)
-			break;
-		if (!pid) {
-			struct cvl_error err = CVL_ERROR_INIT;
-			struct strbuf out = STRBUF_INIT;
-
-			_exit(sync_unpack_cached(cache_dir, it->sha256,
-						 fetches[i].wheel, &out,
-						 &err) ? 1 : 0);
-		}
-		running++;
-	}
-	while (running && wait(&status) > 0)
-		running--;
-out:
-	strbuf_release(&path);
-}
-
-/*
  * PEP 610's direct_url.json for a package locked from a direct URL wheel
  * ([packages.archive]); false for an index package.
  */
@@ -558,7 +492,6 @@ static int execute(struct sync_cmd *sc, const struct sync_venv *v,
 	 * Every wheel unpacked (and so every archive entry checked) before
 	 * the environment changes at all.
 	 */
-	unpack_ahead(plan, fetches, cache_dir);
 	for (i = 0; i < plan->n && !rc; i++) {
 		const struct sync_plan_item *it = &plan->items[i];
 
