@@ -116,10 +116,15 @@ test_expect_success 'two syncs at once: one installs, the other finds nothing to
 	p1=$!
 	"$CVLOCK" sync --python "$PY" --venv "$TRASH/env" b/pylock.toml 2>err2 &
 	p2=$!
-	wait $p1 && wait $p2 &&
+	wait $p1; s1=$?
+	wait $p2; s2=$?
 	cat err1 err2 >both &&
-	test "$(grep -c "^Installed 3 packages" both)" = 1 &&
-	test "$(grep -c "^Checked 3 packages in [0-9]* ms, nothing to do" both)" = 1 &&
+	{
+		test "$s1 $s2" = "0 0" &&
+		test "$(grep -c "^Installed 3 packages" both)" = 1 &&
+		test "$(grep -c "^Checked 3 packages in [0-9]* ms, nothing to do" both)" = 1 ||
+		{ echo "exit statuses $s1 $s2; their stderr:"; cat both; false; }
+	} &&
 	matches b
 '
 
