@@ -25,6 +25,7 @@
 #include "sync/sync.h"
 
 #include <ctype.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -646,6 +647,19 @@ static int add_files(const struct lock_ctx *lc, struct res_source *src,
 		return cvl_error_set(err, CVL_EINVAL,
 				     "%s %s has no file with a hash to lock",
 				     sel->name, sel->version);
+	/*
+	 * A yanked version (all its files are, PEP 592: only chosen when
+	 * pinned with == or ===): [packages.tool.cvlock] yanked, with the
+	 * first reason the index gave.
+	 */
+	if (sel->cand && sel->cand->yanked) {
+		const char *reason = NULL;
+
+		for (k = 0; k < nfiles && !reason; k++)
+			if (files[k]->yanked_reason && *files[k]->yanked_reason)
+				reason = files[k]->yanked_reason;
+		lock_set_str(&pkg->yanked, reason ? reason : "");
+	}
 	return 0;
 }
 
@@ -950,13 +964,15 @@ static const char *old_version(const struct lock_file *old, const char *name)
 	return p ? (p->version ? p->version : "") : NULL;
 }
 
-/* "Added x 1.2", "Updated y 1.0 -> 1.1", "Removed z 0.9", sorted by name. */
-static size_t print_changes(const struct lock_file *old,
-			    const struct res_result *res, bool quiet)
+/*
+ * "Added x 1.2", "Updated y 1.0 -> 1.1", "Removed z 0.9", sorted by name,
+ * each line prefixed with "NAME\t" (the sort key) into `lines`.
+ */
+static void collect_changes(const struct lock_file *old,
+			    const struct res_result *res, struct strvec *lines)
 {
-	struct strvec lines = STRVEC_INIT;
 	struct strbuf sb = STRBUF_INIT;
-	size_t i, n;
+	size_t i;
 
 	for (i = 0; i < res->npkgs; i++) {
 		const char *ov = old_version(old, res->pkgs[i].name);
@@ -971,7 +987,7 @@ static size_t print_changes(const struct lock_file *old,
 				    res->pkgs[i].version);
 		else
 			continue;
-		strvec_push(&lines, sb.buf);
+		strvec_push(lines, sb.buf);
 	}
 	for (i = 0; old && i < old->npackages; i++) {
 		const struct lock_package *p = &old->packages[i];
@@ -986,15 +1002,10 @@ static size_t print_changes(const struct lock_file *old,
 		strbuf_reset(&sb);
 		strbuf_addf(&sb, "%s\tRemoved %s %s", p->name, p->name,
 			    p->version ? p->version : "");
-		strvec_push(&lines, sb.buf);
+		strvec_push(lines, sb.buf);
 	}
-	qsort(lines.v, lines.nr, sizeof(*lines.v), cmp_str);
-	for (i = 0; !quiet && i < lines.nr; i++)
-		fprintf(stderr, "%s\n", strchr(lines.v[i], '\t') + 1);
-	n = lines.nr;
-	strvec_clear(&lines);
+	qsort(lines->v, lines->nr, sizeof(*lines->v), cmp_str);
 	strbuf_release(&sb);
-	return n;
 }
 
 /* ---- the command ------------------------------------------------------------ */
@@ -1357,6 +1368,36 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/*
+ * What a successful resolution tells, once the lockfile is written (a
+ * closed stderr or a SIGPIPE cannot lose the write): -v's rounds,
+ * "Resolved N packages in X ms", the changes (not with -q), and a
+ * warning per yanked version locked (always).
+ */
+static void print_summary(const struct resolve_cmd *rc,
+			  const struct res_result *res, int64_t ms,
+			  const struct strvec *changes,
+			  const struct lock_file *lf)
+{
+	size_t i;
+
+	if (rc->ctx->verbose)
+		print_rounds(res);
+	if (!rc->ctx->quiet) {
+		fprintf(stderr, "Resolved %zu package%s in %lld ms\n",
+			res->npkgs, res->npkgs == 1 ? "" : "s", (long long)ms);
+		for (i = 0; i < changes->nr; i++)
+			fprintf(stderr, "%s\n", strchr(changes->v[i], '\t') + 1);
+	}
+	for (i = 0; i < lf->npackages; i++) {
+		const struct lock_package *p = &lf->packages[i];
+
+		if (p->yanked)
+			cvl_warnf("%s %s is yanked%s%s", p->name, p->version,
+				  *p->yanked ? ": " : "", p->yanked);
+	}
+}
+
 static int run(struct resolve_cmd *rc, const char *path)
 {
 	struct pep_inputs in;
@@ -1375,8 +1416,8 @@ static int run(struct resolve_cmd *rc, const char *path)
 	char *output = NULL, *outdir = NULL;
 	const char *base;
 	bool old_exists = false;
-	int64_t start;
-	size_t nchanges;
+	struct strvec changes = STRVEC_INIT;
+	int64_t start, elapsed;
 	int r;
 
 	pep_inputs_init(&in);
@@ -1452,7 +1493,8 @@ static int run(struct resolve_cmd *rc, const char *path)
 	cvl_progress_start(&rc->progress, rc->ctx, client);
 	r = res_resolve(&opts, src, &res, &why, &err);
 	cvl_progress_finish(&rc->progress, client);
-	if (rc->ctx->verbose && (!r || r == -CVL_EUNSAT))
+	elapsed = now_ms() - start;
+	if (rc->ctx->verbose && r == -CVL_EUNSAT)
 		print_rounds(&res);
 	if (rc->testcase_dir) {
 		int tr = write_testcase(rc, &opts, &res,
@@ -1482,11 +1524,6 @@ static int run(struct resolve_cmd *rc, const char *path)
 		r = cvl_exit_status(r);
 		goto out;
 	}
-	if (!rc->ctx->quiet)
-		fprintf(stderr, "Resolved %zu package%s in %lld ms\n", res.npkgs,
-			res.npkgs == 1 ? "" : "s",
-			(long long)(now_ms() - start));
-
 	r = build_lock(rc, &lc, &in, &t, cvl_direct_inner(src), &directs,
 		       &opts, &res, &lf, &err);
 	if (!r)
@@ -1496,8 +1533,9 @@ static int run(struct resolve_cmd *rc, const char *path)
 		r = cvl_exit_status(r);
 		goto out;
 	}
-	nchanges = print_changes(old_exists ? &old : NULL, &res, rc->ctx->quiet);
+	collect_changes(old_exists ? &old : NULL, &res, &changes);
 	if (rc->check) {
+		print_summary(rc, &res, elapsed, &changes, &lf);
 		if (!old_exists) {
 			cvl_errorf("'%s' does not exist", output);
 			fprintf(stderr, "hint: run 'cvlock resolve' to create it\n");
@@ -1505,7 +1543,7 @@ static int run(struct resolve_cmd *rc, const char *path)
 		} else if (old_bytes.len != out.len ||
 			   memcmp(old_bytes.buf, out.buf, out.len)) {
 			cvl_errorf("'%s' is out of date%s", output,
-				   nchanges ? "" : " (same versions, other content)");
+				   changes.nr ? "" : " (same versions, other content)");
 			fprintf(stderr, "hint: run 'cvlock resolve' to update it\n");
 			r = EXIT_FAILURE_;
 		} else {
@@ -1513,21 +1551,17 @@ static int run(struct resolve_cmd *rc, const char *path)
 		}
 		goto out;
 	}
-	if (rc->dry_run) {
-		r = EXIT_OK;
-		goto out;
+	/* unchanged: leave the file (and its mtime) alone */
+	if (!rc->dry_run && !(old_exists && old_bytes.len == out.len &&
+			      !memcmp(old_bytes.buf, out.buf, out.len))) {
+		r = atomic_write_file(output, out.buf, out.len, &err);
+		if (r < 0) {
+			cvl_report(rc->ctx, &err);
+			r = cvl_exit_status(r);
+			goto out;
+		}
 	}
-	if (old_exists && old_bytes.len == out.len &&
-	    !memcmp(old_bytes.buf, out.buf, out.len)) {
-		r = EXIT_OK; /* unchanged: leave the file (and its mtime) alone */
-		goto out;
-	}
-	r = atomic_write_file(output, out.buf, out.len, &err);
-	if (r < 0) {
-		cvl_report(rc->ctx, &err);
-		r = cvl_exit_status(r);
-		goto out;
-	}
+	print_summary(rc, &res, elapsed, &changes, &lf);
 	r = EXIT_OK;
 out:
 	res_result_release(&res);
@@ -1545,10 +1579,27 @@ out:
 	strbuf_release(&old_bytes);
 	strbuf_release(&out);
 	strbuf_release(&why);
+	strvec_clear(&changes);
 	free((char *)lc.lock_dir);
 	free(output);
 	free(outdir);
 	return r;
+}
+
+/*
+ * With descriptor 0, 1 or 2 closed (2>&-), the next open() would take its
+ * number, and a message for stderr could land in that file (the new
+ * lockfile, a cache entry): the closed ones point at /dev/null first, as
+ * git's sanitize_stdfds() does.
+ */
+static void sanitize_std_fds(void)
+{
+	int fd = open("/dev/null", O_RDWR);
+
+	while (fd >= 0 && fd < 2)
+		fd = dup(fd);
+	if (fd > 2)
+		close(fd);
 }
 
 int cmd_resolve(int argc, char **argv, struct cvl_ctx *ctx)
@@ -1559,6 +1610,7 @@ int cmd_resolve(int argc, char **argv, struct cvl_ctx *ctx)
 	size_t nproject_own;
 	int npos, r;
 
+	sanitize_std_fds();
 	memset(&rc, 0, sizeof(rc));
 	rc.ctx = ctx;
 	cvl_project_opts_init(&rc.p);

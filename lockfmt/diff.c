@@ -263,27 +263,8 @@ static bool sdist_only(const struct lock_package *p)
 /* Whether [packages.tool.cvlock] says yanked; *reason: its reason. */
 static bool is_yanked(const struct lock_package *p, const char **reason)
 {
-	size_t i;
-
-	*reason = NULL;
-	for (i = 0; i < p->ntools; i++) {
-		const struct toml_value *v;
-
-		if (strcmp(p->tools[i].name, "cvlock"))
-			continue;
-		v = toml_table_get(p->tools[i].value, "yanked");
-		if (!v)
-			return false;
-		if (v->type == TOML_BOOL)
-			return v->u.boolean;
-		if (v->type == TOML_STRING) {
-			if (v->u.string.len)
-				*reason = v->u.string.p;
-			return true;
-		}
-		return false;
-	}
-	return false;
+	*reason = p->yanked && *p->yanked ? p->yanked : NULL;
+	return p->yanked != NULL;
 }
 
 /* Dependencies as sorted "name" / "name==version" strings. */

@@ -155,6 +155,14 @@ struct lock_package {
 	/* [[packages.attestation-identities]], kept as read. */
 	const struct toml_value **attestations;
 	size_t nattestations, alloc_attestations;
+	/*
+	 * [packages.tool.cvlock] yanked (PEP 751 has no key for it): NULL
+	 * when not yanked, "" for `yanked = true`, else the index's reason,
+	 * written `yanked = "reason"`.  The reader fills it from that table
+	 * and keeps no other [packages.tool.cvlock] key.
+	 */
+	char *yanked;
+	/* Other [packages.tool.*] tables. */
 	struct lock_tool *tools;
 	size_t ntools, alloc_tools;
 	int line, column; /* the [[packages]] header (0 when built) */
@@ -390,8 +398,8 @@ int lock_graph_paths(const struct lock_graph *g, size_t i, size_t limit,
  *   yanked            the new entry is yanked; PEP 751 has no key for
  *                     it, so it is read from [packages.tool.cvlock]
  *                     yanked = true or yanked = "reason" (cvlock resolve
- *                     does not write it yet: a yanked version is only
- *                     chosen when pinned with ==)
+ *                     writes it: a yanked version is only chosen when
+ *                     pinned with == or ===)
  *   requires-python   a package's requires-python changed (upgrades and
  *                     downgrades included)
  *   lock-requires-python, environments

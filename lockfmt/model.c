@@ -88,6 +88,7 @@ static void package_release(struct lock_package *p)
 		lock_entry_release(&p->wheels[i]);
 	free(p->wheels);
 	free(p->attestations);
+	free(p->yanked);
 	tools_release(p->tools, p->ntools);
 }
 

@@ -424,6 +424,37 @@ static const char *const source_names[] = {
 	"vcs", "directory", "archive", "sdist", "wheels"
 };
 
+/*
+ * [packages.tool.cvlock]: yanked = true (kept as "") or "reason"; false
+ * is the same as no key.  Other keys are ignored with a warning (the
+ * writer would drop them).
+ */
+static void read_package_cvlock(struct reader *r,
+				const struct toml_value *tbl,
+				struct lock_package *p)
+{
+	size_t i;
+
+	for (i = 0; i < toml_table_size(tbl); i++) {
+		const struct toml_keyval *kv = toml_table_at(tbl, i);
+		const struct toml_value *v = kv->value;
+
+		if (!key_is(kv, "yanked")) {
+			WARN(r, v, "unknown key '%.*s' in [packages.tool.cvlock] (ignored)",
+			     (int)kv->key.len, kv->key.p);
+			continue;
+		}
+		if (v->type == TOML_BOOL) {
+			lock_set_str(&p->yanked, v->u.boolean ? "" : NULL);
+		} else if (v->type == TOML_STRING &&
+			   !memchr(v->u.string.p, '\0', v->u.string.len)) {
+			lock_set_str(&p->yanked, v->u.string.p);
+		} else {
+			WARN(r, v, "[packages.tool.cvlock] 'yanked' must be a boolean or a string (ignored)");
+		}
+	}
+}
+
 static void read_package(struct reader *r, const struct toml_value *tbl)
 {
 	static const char *const keys[] = {
@@ -541,8 +572,16 @@ static void read_package(struct reader *r, const struct toml_value *tbl)
 		p->attestations[p->nattestations++] = a;
 	}
 	v = want(r, tbl, "tool", TOML_TABLE, false, where);
-	if (v)
-		read_tools(r, v, &p->tools, &p->ntools, &p->alloc_tools, false);
+	if (v) {
+		const struct toml_value *pk = toml_table_get(v, "cvlock");
+
+		if (pk && pk->type == TOML_TABLE)
+			read_package_cvlock(r, pk, p);
+		else if (pk)
+			ERR(r, pk, "'packages.tool.cvlock' must be a table, not %s",
+			    type_article(pk->type));
+		read_tools(r, v, &p->tools, &p->ntools, &p->alloc_tools, true);
+	}
 	strbuf_release(&canon);
 	strbuf_release(&list);
 }

@@ -528,6 +528,15 @@ static void put_package(struct writer *w, const struct lock_package *pkg)
 		put_table_body(w->out, "packages.attestation-identities",
 			       pkg->attestations[i]);
 	}
+	if (pkg->yanked) {
+		strbuf_addstr(w->out, "\n[packages.tool.cvlock]\nyanked = ");
+		if (*pkg->yanked)
+			toml_write_string(w->out, pkg->yanked,
+					  strlen(pkg->yanked));
+		else
+			strbuf_addstr(w->out, "true");
+		strbuf_addch(w->out, '\n');
+	}
 	put_tools(w->out, "packages.tool", pkg->tools, pkg->ntools);
 }
 
