@@ -29,6 +29,34 @@ static int on_option(int id, const char *value, void *data)
 	return 0;
 }
 
+/*
+ * "libcurl 7.88.1", loading the library first when cvlock loads it on first
+ * use (util.h); when it cannot, "libcurl unavailable" and the error.
+ */
+static int print_loaded(struct cvl_ctx *ctx, enum cvl_lib lib)
+{
+	struct cvl_error err = CVL_ERROR_INIT;
+	const char *v;
+	int rc;
+
+	rc = cvl_lib_load(lib, &err);
+	if (rc) {
+		printf("%s unavailable\n",
+		       lib == CVL_LIB_CURL ? "libcurl" : "libarchive");
+		cvl_report(ctx, &err);
+		return cvl_exit_status(rc);
+	}
+	if (lib == CVL_LIB_CURL) {
+		printf("libcurl %s\n", curl_version_info(CURLVERSION_NOW)->version);
+		return EXIT_OK;
+	}
+	v = archive_version_string();
+	if (!strncmp(v, "libarchive ", strlen("libarchive ")))
+		v += strlen("libarchive ");
+	printf("libarchive %s\n", v);
+	return EXIT_OK;
+}
+
 int cmd_version(int argc, char **argv, struct cvl_ctx *ctx)
 {
 	bool verbose = ctx->verbose > 0;
@@ -46,10 +74,12 @@ int cmd_version(int argc, char **argv, struct cvl_ctx *ctx)
 	printf("cvlock %s\n", PACKAGE_VERSION);
 	if (verbose) {
 		printf("libsolv %s\n", solv_version);
-		printf("libcurl %s\n", curl_version_info(CURLVERSION_NOW)->version);
+		r = print_loaded(ctx, CVL_LIB_CURL);
 		printf("jansson %s\n", jansson_version_str());
-		printf("libarchive %s\n", archive_version_string());
+		if (print_loaded(ctx, CVL_LIB_ARCHIVE))
+			r = EXIT_INTERNAL;
 		printf("openssl %s\n", OPENSSL_VERSION_TEXT);
+		return r;
 	}
 	return EXIT_OK;
 }

@@ -81,7 +81,9 @@ struct xfer {
 };
 
 struct idx_http {
-	CURLM *multi;
+	CURLM *multi;           /* NULL until the first transfer */
+	int curl_rc;            /* setting libcurl up failed: */
+	struct cvl_error curl_err;
 	struct idx_http_opts opts; /* strings below are owned copies */
 	char *user_agent;
 	struct idx_cache cache;
@@ -168,8 +170,6 @@ int idx_http_new(struct idx_http **out, const struct idx_http_opts *opts,
 	int rc;
 
 	*out = NULL;
-	if (curl_global_init(CURL_GLOBAL_DEFAULT))
-		return cvl_error_set(err, CVL_EINTERNAL, "cannot initialize libcurl");
 	h = xcalloc(1, sizeof(*h));
 	h->opts = *opts;
 	if (!h->opts.concurrency)
@@ -197,21 +197,8 @@ int idx_http_new(struct idx_http **out, const struct idx_http_opts *opts,
 		idx_cache_release(&h->cache);
 		free(h->user_agent);
 		free(h);
-		curl_global_cleanup();
 		return rc;
 	}
-	h->multi = curl_multi_init();
-	if (!h->multi) {
-		tr_auth_release(&h->auth);
-		idx_cache_release(&h->cache);
-		free(h->user_agent);
-		free(h);
-		curl_global_cleanup();
-		return cvl_error_set(err, CVL_EINTERNAL, "cannot create a libcurl multi handle");
-	}
-	curl_multi_setopt(h->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
-	curl_multi_setopt(h->multi, CURLMOPT_MAXCONNECTS,
-			  (long)(h->opts.concurrency < 1000 ? h->opts.concurrency : 1000));
 	clock_gettime(CLOCK_REALTIME, &ts);
 	h->rng = ((uint64_t)ts.tv_nsec << 20) ^ (uint64_t)ts.tv_sec ^
 		 ((uint64_t)getpid() << 40) ^ (uint64_t)(uintptr_t)h;
@@ -244,12 +231,14 @@ void idx_http_free(struct idx_http *h)
 	for (i = 0; i < h->nidle; i++)
 		curl_easy_cleanup(h->idle[i]);
 	free(h->idle);
-	curl_multi_cleanup(h->multi);
+	if (h->multi) {
+		curl_multi_cleanup(h->multi);
+		curl_global_cleanup();
+	}
 	tr_auth_release(&h->auth);
 	idx_cache_release(&h->cache);
 	free(h->user_agent);
 	free(h);
-	curl_global_cleanup();
 }
 
 struct idx_cache *idx_http_cache(struct idx_http *h)
@@ -592,14 +581,59 @@ static bool is_ranged(const struct idx_request *r)
 	return r->range_start >= 0 || r->range_end >= 0;
 }
 
+/*
+ * libcurl is set up for the first transfer, not in idx_http_new(): a run
+ * served from the cache and file:// URLs does not even load it (util.h,
+ * cvl_lib_load).  A failure is kept for the transfers that follow.
+ */
+static int start_curl(struct idx_http *h, struct cvl_error *err)
+{
+	if (h->multi)
+		return 0;
+	if (h->curl_rc)
+		goto fail;
+	h->curl_rc = cvl_lib_load(CVL_LIB_CURL, &h->curl_err);
+	if (h->curl_rc)
+		goto fail;
+	if (curl_global_init(CURL_GLOBAL_DEFAULT)) {
+		h->curl_rc = cvl_error_set(&h->curl_err, CVL_EINTERNAL,
+					   "cannot initialize libcurl");
+		goto fail;
+	}
+	h->multi = curl_multi_init();
+	if (!h->multi) {
+		curl_global_cleanup();
+		h->curl_rc = cvl_error_set(&h->curl_err, CVL_EINTERNAL,
+					   "cannot create a libcurl multi handle");
+		goto fail;
+	}
+	curl_multi_setopt(h->multi, CURLMOPT_PIPELINING, (long)CURLPIPE_MULTIPLEX);
+	curl_multi_setopt(h->multi, CURLMOPT_MAXCONNECTS,
+			  (long)(h->opts.concurrency < 1000 ? h->opts.concurrency : 1000));
+	return 0;
+fail:
+	if (err)
+		*err = h->curl_err;
+	return h->curl_rc;
+}
+
 static int start_transfer(struct idx_http *h, struct xfer *x,
 			  struct cvl_error *err)
 {
 	const struct idx_http_opts *o = &h->opts;
 	const char *user, *password;
 	struct strbuf sb = STRBUF_INIT;
-	CURL *c = get_easy(h);
+	struct cvl_error cerr = CVL_ERROR_INIT;
+	CURL *c;
+	int rc;
 
+	rc = start_curl(h, &cerr);
+	if (rc) {
+		rc = xfer_error(x, err, -rc, "%s", cerr.msg);
+		cvl_error_hint(err, "%s", cerr.hint);
+		return rc;
+	}
+	c = get_easy(h);
 	if (!c)
 		return xfer_error(x, err, CVL_EINTERNAL, "cannot create a libcurl handle");
 	x->easy = c;

@@ -373,6 +373,32 @@ struct cvl_run {
 
 int cvl_run(struct cvl_run *r, struct cvl_error *err) WARN_UNUSED_RESULT;
 
+/* ---- libraries loaded on first use (util/lazylib.c) ----------------------- */
+
+/*
+ * Unless configured with --disable-lazy-libs, the cvlock binary is not
+ * linked with libcurl and libarchive (with their ~40 dependencies they cost
+ * 20-35 ms of every start): it dlopen()s them on first use, through shims
+ * of the curl_* and archive_* functions that index/ and sync/ call
+ * (util/lazylib_shims.c).  A shim that must load its library and cannot
+ * fails the way the real function fails: curl_global_init() returns an
+ * error, archive_read_new() a handle on which every call fails with
+ * ARCHIVE_FATAL and the reason as archive_error_string().
+ *
+ * cvl_lib_load() loads `lib` now (once: later calls return the first
+ * result): 0, or -CVL_EINTERNAL with "cannot load libcurl (libcurl.so.4):
+ * <dlerror>" and a hint naming the package.  In a build linked directly
+ * it returns 0 at once.  CVLOCK_LIBCURL and CVLOCK_LIBARCHIVE name another
+ * file to load (the tests make loading fail with them).  cvlock is
+ * single-threaded (sync forks, nothing starts threads): no locking.
+ */
+enum cvl_lib { CVL_LIB_CURL, CVL_LIB_ARCHIVE, CVL_LIB_COUNT };
+
+int cvl_lib_load(enum cvl_lib lib, struct cvl_error *err) WARN_UNUSED_RESULT;
+
+/* Whether `lib` is loaded (always true in a build linked directly). */
+bool cvl_lib_loaded(enum cvl_lib lib);
+
 /* Last, so that the system headers above are already declared. */
 #include "util/banned.h"
 
