@@ -40,6 +40,16 @@
 # measured by bash ($EPOCHREALTIME, microseconds), CPU (user + system of
 # the process tree) and peak RSS by /usr/bin/time.
 #
+# Nothing is deleted between the timed runs: the trees a run leaves are
+# moved to WORKDIR/trash (about 1.5 GB a round), removed at the end.  On
+# ext4 without a journal (this VM's disk) the inode allocator skips the
+# inodes freed in the last 60 s (360 s while their table block is dirty),
+# scanning them one by one for every new file: an rm -rf of the previous
+# run's 17,000 files just before a timed run made that run's system time
+# 2-4x (cvlock's "cold" after "cold-into" took 4.1 s where 2.7 s was its
+# cost on fresh inodes).  Leave a few minutes between two runs of this
+# script for the same reason.
+#
 # Environment: ROUNDS, PY (the interpreter; default: python3's
 # sys.executable, not a pyenv shim), SERVER (auto|nginx|python), PORT
 # (18780).  Needs /usr/bin/time, Debian's /usr/bin/python3 with
@@ -225,6 +235,21 @@ timed() {
 
 E="$WORK/env"
 C="$WORK/cache"
+TRASH="$WORK/trash"
+if [ -e "$TRASH" ]; then
+	log "removing the trash of a previous run (see above)"
+	rm -rf "$TRASH"
+fi
+mkdir -p "$TRASH"
+# discard PATH...: out of the way without freeing anything (see above)
+discard() {
+	local p d
+	d=$(mktemp -d "$TRASH/XXXXXX") || die "cannot make a directory in $TRASH"
+	for p in "$@"; do
+		[ -e "$p" ] && { mv "$p" "$d/" || die "cannot move $p to $d"; }
+	done
+	return 0
+}
 LOCK="$LOCKS/pylock.toml"
 
 cv() {
@@ -234,25 +259,25 @@ cv() {
 
 run_cvlock() {
 	local n=$1
-	rm -rf "$E" "$C"
+	discard "$E" "$C"
 	cv venv "$n" "$LOCKS/pylock.empty.toml"
 	cv cold-into "$n"
-	rm -rf "$E" "$C"
+	discard "$E" "$C"
 	cv cold "$n"
-	rm -rf "$E"
+	discard "$E"
 	cv warm-copy "$n" "$LOCK" --link-mode copy
-	rm -rf "$E"
+	discard "$E"
 	"$CVLOCK" -q sync "$LOCKS/pylock.empty.toml" --python "$PY" --venv "$E" \
 		--cache-dir "$C" || die "cannot make an empty environment"
 	cv warm-into "$n"
-	rm -rf "$E"
+	discard "$E"
 	cv warm "$n"
 	cv noop "$n"
 	if [ "$n" = 1 ]; then
-		rm -rf "$WORK/env-cvlock"
+		discard "$WORK/env-cvlock"
 		mv "$E" "$WORK/env-cvlock"
 	fi
-	rm -rf "$E" "$C"
+	discard "$E" "$C"
 }
 
 PE="$WORK/pipenv"
@@ -265,18 +290,18 @@ pipi() {
 
 run_pip() {
 	local n=$1
-	rm -rf "$PE" "$PC"
+	discard "$PE" "$PC"
 	timed pip venv "$n" "$PY" -m venv "$PE"
 	pipi cold-into "$n"
-	rm -rf "$PE"
+	discard "$PE"
 	timed pip venv2 "$n" "$PY" -m venv "$PE"
 	pipi warm-into "$n"
 	pipi noop "$n"
 	if [ "$n" = 1 ]; then
-		rm -rf "$WORK/env-pip"
+		discard "$WORK/env-pip"
 		cp -a "$PE" "$WORK/env-pip"
 	fi
-	rm -rf "$PE" "$PC"
+	discard "$PE" "$PC"
 }
 
 # check ENV: the lock's packages exactly, the modules import, scripts run
@@ -317,15 +342,16 @@ for n in $(seq "$ROUNDS"); do
 	fi
 	if [ "$n" = 1 ]; then
 		# the venv is not relocatable: check it where it was made
-		rm -rf "$E" && mv "$WORK/env-cvlock" "$E"
+		discard "$E" && mv "$WORK/env-cvlock" "$E"
 		check_env "$E" && log "check: $E ($NPKG packages)"
-		rm -rf "$E"
-		rm -rf "$PE" && mv "$WORK/env-pip" "$PE"
+		discard "$E"
+		discard "$PE" && mv "$WORK/env-pip" "$PE"
 		check_env "$PE" && log "check: $PE ($NPKG packages)"
-		rm -rf "$PE"
+		discard "$PE"
 	fi
 done
 
+rm -rf "$TRASH"
 echo "load at end: $(uptime)" >>"$OUT/machine.txt"
 "$SYS_PY" "$HERE/synclib.py" summarize "$OUT" || die "summarize failed"
 "$SYS_PY" "$HERE/synclib.py" table "$OUT" >"$OUT/table.md"
