@@ -11,7 +11,9 @@
  *                                  files of writers that died, damaged
  *                                  entries, older cache formats, and with
  *                                  --older-than the entries not written or
- *                                  revalidated for DAYS days
+ *                                  revalidated for DAYS days; also what
+ *                                  killed syncs left in wheels-v1 and
+ *                                  unpacked-v1 (see prune_sync_leftovers)
  *
  * The directory: --cache-dir > CVLOCK_CACHE_DIR > $XDG_CACHE_HOME/cvlock >
  * ~/.cache/cvlock.  clean and prune only touch what cvlock writes there
@@ -22,7 +24,10 @@
 #include "cli/cli.h"
 #include "index/index.h"
 
+#include <dirent.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 enum {
 	OPT_CACHE_DIR = 1,
@@ -53,9 +58,10 @@ static int on_option(int id, const char *value, void *data)
 				"  dir     print the cache directory\n"
 				"  clean   remove everything cvlock cached, or with NAMEs the\n"
 				"          cached pages and files of those projects\n"
-				"  prune   remove temporary files left by killed runs, damaged\n"
-				"          entries and older cache formats; with --older-than,\n"
-				"          also entries not refreshed for DAYS days",
+				"  prune   remove temporary files left by killed runs (syncs'\n"
+				"          after an hour), damaged entries and older cache\n"
+				"          formats; with --older-than, also entries not\n"
+				"          refreshed for DAYS days",
 				options, ARRAY_SIZE(options));
 		exit(EXIT_OK);
 	case OPT_CACHE_DIR:
@@ -98,6 +104,150 @@ static void print_removed(struct cvl_ctx *ctx, const char *dir,
 	printf("removed %zu file%s (%s) from %s\n", st->removed,
 	       st->removed == 1 ? "" : "s", sb.buf, dir);
 	strbuf_release(&sb);
+}
+
+/* ---- what killed syncs leave ---------------------------------------------- */
+
+/*
+ * sync's leftovers are only removed when not modified for this long, so
+ * that a running sync is not hurt: a download's temporary file is written
+ * to all along, but an unpack fills its directory's subdirectories, and a
+ * big wheel may take minutes on a slow disk.
+ */
+#define SYNC_LEFTOVER_STALE_S (60 * 60)
+
+/* "<64 hex digits><suffix>...": the suffix of a leftover after the hash. */
+static bool leftover_name(const char *name, const char *const *suffixes)
+{
+	size_t i;
+
+	for (i = 0; i < 64; i++)
+		if (!((name[i] >= '0' && name[i] <= '9') ||
+		      (name[i] >= 'a' && name[i] <= 'f')))
+			return false;
+	for (i = 0; suffixes[i]; i++)
+		if (!strncmp(name + 64, suffixes[i], strlen(suffixes[i])) &&
+		    name[64 + strlen(suffixes[i])])
+			return true;
+	return false;
+}
+
+/* rm -rf `path` (not following symbolic links), counting what goes. */
+static int remove_tree(struct strbuf *path, struct idx_cache_prune_stats *st,
+		       struct cvl_error *err)
+{
+	struct stat sb;
+	size_t len = path->len;
+	struct dirent *de;
+	DIR *d;
+	int rc = 0;
+
+	if (lstat(path->buf, &sb))
+		return errno == ENOENT ? 0 :
+		       cvl_error_set(err, CVL_EIO, "cannot remove '%s': %s",
+				     path->buf, strerror(errno));
+	if (!S_ISDIR(sb.st_mode)) {
+		if (unlink(path->buf) && errno != ENOENT)
+			return cvl_error_set(err, CVL_EIO, "cannot remove '%s': %s",
+					     path->buf, strerror(errno));
+		st->removed++;
+		st->bytes_removed += (uint64_t)sb.st_size;
+		return 0;
+	}
+	d = opendir(path->buf);
+	if (!d)
+		return errno == ENOENT ? 0 :
+		       cvl_error_set(err, CVL_EIO, "cannot remove '%s': %s",
+				     path->buf, strerror(errno));
+	while (!rc && (de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		strbuf_setlen(path, len);
+		strbuf_addf(path, "/%s", de->d_name);
+		rc = remove_tree(path, st, err);
+	}
+	closedir(d);
+	strbuf_setlen(path, len);
+	if (!rc && rmdir(path->buf) && errno != ENOENT)
+		rc = cvl_error_set(err, CVL_EIO, "cannot remove '%s': %s",
+				   path->buf, strerror(errno));
+	return rc;
+}
+
+/*
+ * In <dir>/<kind>/<xx>/, remove the entries named <sha256><suffix>... not
+ * modified for SYNC_LEFTOVER_STALE_S seconds.
+ */
+static int prune_kind(const char *dir, const char *kind,
+		      const char *const *suffixes, int64_t now,
+		      struct idx_cache_prune_stats *st, struct cvl_error *err)
+{
+	struct strbuf path = STRBUF_INIT;
+	struct dirent *de;
+	DIR *top;
+	size_t len;
+	int rc = 0;
+
+	strbuf_addf(&path, "%s/%s", dir, kind);
+	len = path.len;
+	top = opendir(path.buf);
+	if (!top) {
+		rc = errno == ENOENT ? 0 :
+		     cvl_error_set(err, CVL_EIO, "cannot open '%s': %s",
+				   path.buf, strerror(errno));
+		strbuf_release(&path);
+		return rc;
+	}
+	while (!rc && (de = readdir(top))) {
+		struct dirent *e;
+		size_t sublen;
+		DIR *sub;
+
+		if (strlen(de->d_name) != 2 || de->d_name[0] == '.')
+			continue;
+		strbuf_setlen(&path, len);
+		strbuf_addf(&path, "/%s", de->d_name);
+		sublen = path.len;
+		sub = opendir(path.buf);
+		if (!sub)
+			continue; /* not a directory, or gone */
+		while (!rc && (e = readdir(sub))) {
+			struct stat sb;
+
+			if (!leftover_name(e->d_name, suffixes))
+				continue;
+			strbuf_setlen(&path, sublen);
+			strbuf_addf(&path, "/%s", e->d_name);
+			if (lstat(path.buf, &sb) ||
+			    now - (int64_t)sb.st_mtime <= SYNC_LEFTOVER_STALE_S)
+				continue;
+			rc = remove_tree(&path, st, err);
+		}
+		closedir(sub);
+	}
+	closedir(top);
+	strbuf_release(&path);
+	return rc;
+}
+
+/*
+ * What killed syncs leave in the cache (sync/download.c, sync/wheel.c):
+ * a download's temporary file wheels-v1/xx/<sha256>.whl.tmp-PID-N, an
+ * unpack's temporary directory unpacked-v1/xx/<sha256>.tmp-XXXXXX, and a
+ * damaged tree moved aside to unpacked-v1/xx/<sha256>.damaged-PID-N.
+ */
+static int prune_sync_leftovers(const char *dir, int64_t now,
+				struct idx_cache_prune_stats *st,
+				struct cvl_error *err)
+{
+	static const char *const wheels[] = { ".whl.tmp-", NULL };
+	static const char *const unpacked[] = { ".tmp-", ".damaged-", NULL };
+	int rc;
+
+	rc = prune_kind(dir, "wheels-v1", wheels, now, st, err);
+	if (!rc)
+		rc = prune_kind(dir, "unpacked-v1", unpacked, now, st, err);
+	return rc;
 }
 
 int cmd_cache(int argc, char **argv, struct cvl_ctx *ctx)
@@ -155,9 +305,13 @@ int cmd_cache(int argc, char **argv, struct cvl_ctx *ctx)
 		if (!rc)
 			print_removed(ctx, dir, &total);
 	} else {
+		int64_t now = (int64_t)time(NULL);
+
 		rc = idx_cache_prune(dir,
 				     o.older_than_days >= 0 ? o.older_than_days * 86400 : -1,
-				     (int64_t)time(NULL), &st, &err);
+				     now, &st, &err);
+		if (!rc)
+			rc = prune_sync_leftovers(dir, now, &st, &err);
 		if (!rc)
 			print_removed(ctx, dir, &st);
 	}
