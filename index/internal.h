@@ -82,4 +82,85 @@ void idx__msg_quote(struct strbuf *out, const char *s, size_t len);
 
 /* ---- end of page parsers and zip ---------------------------------------- */
 
+/* ---- JSON pull reader (index/json_scan.c) ------------------------------- */
+
+/* Values nested deeper than this are refused (jansson's limit; a scalar
+ * counts as a level too). */
+#define IDX__JSON_MAX_DEPTH 2048
+
+enum idx__json_token {
+	IDX__JSON_ERROR = -1,
+	IDX__JSON_EOF = 0,	/* after the top-level value: nothing left */
+	IDX__JSON_OBJECT,	/* '{' */
+	IDX__JSON_OBJECT_END,	/* '}' */
+	IDX__JSON_ARRAY,	/* '[' */
+	IDX__JSON_ARRAY_END,	/* ']' */
+	IDX__JSON_KEY,		/* str/len; its ':' is read too */
+	IDX__JSON_STRING,	/* str/len */
+	IDX__JSON_INTEGER,	/* integer */
+	IDX__JSON_REAL,		/* real */
+	IDX__JSON_TRUE,
+	IDX__JSON_FALSE,
+	IDX__JSON_NULL,
+};
+
+/*
+ * Reading one document: idx__json_init(), then idx__json_next() until
+ * IDX__JSON_EOF or IDX__JSON_ERROR, then idx__json_release().  A KEY or
+ * STRING is str/len: valid UTF-8 without NUL, pointing into the body, or
+ * into the scratch buffer (valid until the next token) when it held
+ * escapes; it is not NUL-terminated.  On IDX__JSON_ERROR, errmsg says
+ * what is wrong at err_at (see idx__json_position()) and every later call
+ * fails too.
+ */
+struct idx__json {
+	const char *start, *end;
+	const char *p;		/* next byte to read */
+	const char *tok;	/* where the last token began */
+	const char *str;
+	size_t len;
+	int64_t integer;
+	double real;
+	unsigned depth;		/* containers open */
+	int state;
+	struct strbuf scratch;
+	const char *err_at;
+	char errmsg[96];
+	unsigned char kind[IDX__JSON_MAX_DEPTH / 8]; /* bit set: an object */
+};
+
+/* A place to come back to (idx__json_seek), e.g. right after a KEY. */
+struct idx__json_mark {
+	const char *p, *tok;
+	unsigned depth;
+	int state;
+};
+
+void idx__json_init(struct idx__json *j, const char *body, size_t len);
+void idx__json_release(struct idx__json *j);
+int idx__json_next(struct idx__json *j);
+/*
+ * After `tok` (a value's first token) came, read up to the end of that
+ * value: nothing for a scalar, up to the matching closer for an object or
+ * an array.  Returns 0, or -1 on a syntax error.
+ */
+int idx__json_skip(struct idx__json *j, int tok);
+/*
+ * Read the rest of the document (what remains of every container open,
+ * then the end).  Returns 0 when it is all valid, otherwise -1.
+ */
+int idx__json_finish(struct idx__json *j);
+/*
+ * Marks taken and used while the containers around them are still open
+ * (or just closed, with no other opened since): seeking back re-reads
+ * the document from there, a part already read once.
+ */
+void idx__json_mark(const struct idx__json *j, struct idx__json_mark *m);
+void idx__json_seek(struct idx__json *j, const struct idx__json_mark *m);
+/* 1-based line and column (in characters) of `at` in the body. */
+void idx__json_position(const struct idx__json *j, const char *at, int *line,
+			int *column);
+
+/* ---- end of JSON pull reader -------------------------------------------- */
+
 #endif
