@@ -364,23 +364,37 @@ void tr_cache_path(const struct idx_cache *c, const char *key,
 	strbuf_addf(out, "%s/%s/%.2s/%s", c->dir, TR_HTTP_SUBDIR, hex, hex);
 }
 
-/* Append the rest of `fd` (at most `max` bytes in all) to `out`; 0 or -1. */
+/*
+ * Append the rest of `fd` (at most `max` bytes in all) to `out`; 0 or -1.
+ * It is read straight into the buffer: sized from fstat() beforehand, a
+ * regular file comes in one read() (and one more that sees the end).
+ */
 static int read_all(int fd, struct strbuf *out, size_t max)
 {
-	char buf[65536];
 	ssize_t n;
 
 	for (;;) {
-		n = read(fd, buf, sizeof(buf));
+		size_t room;
+
+		if (out->alloc - out->len < 2) {
+			if (strbuf_grow(out, 65536))
+				return -1;
+		}
+		room = out->alloc - out->len - 1;
+		if (room > max + 1 - out->len)
+			room = max + 1 - out->len; /* enough to see too much */
+		n = read(fd, out->buf + out->len, room);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
 			return -1;
 		if (n == 0)
 			return 0;
-		if (out->len + (size_t)n > max)
+		if (out->len + (size_t)n > max) {
+			errno = EFBIG;
 			return -1;
-		strbuf_add(out, buf, (size_t)n);
+		}
+		strbuf_setlen(out, out->len + (size_t)n);
 	}
 }
 
