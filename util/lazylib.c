@@ -11,6 +11,67 @@
 #include "util/util.h"
 #include "util/lazylib.h"
 
+#include <time.h>
+
+/* days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant) */
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static bool two_digits(const char *s, int *out)
+{
+	if (s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9')
+		return false;
+	*out = (s[0] - '0') * 10 + (s[1] - '0');
+	return true;
+}
+
+/* (lazylib.h) */
+bool cvl_imf_fixdate(const char *s, time_t *out)
+{
+	static const char days[] = "MonTueWedThuFriSatSun";
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
+				     30, 31 };
+	int mday, mon, yh, yl, year, hh, mm, ss, i;
+	bool leap;
+
+	if (strlen(s) != 29 || s[3] != ',' || s[4] != ' ' || s[7] != ' ' ||
+	    s[11] != ' ' || s[16] != ' ' || s[19] != ':' || s[22] != ':' ||
+	    strcmp(s + 25, " GMT"))
+		return false;
+	for (i = 0; i < 7; i++)
+		if (!memcmp(s, days + 3 * i, 3))
+			break;
+	if (i == 7)
+		return false;
+	for (mon = 0; mon < 12; mon++)
+		if (!memcmp(s + 8, months + 3 * mon, 3))
+			break;
+	if (mon == 12)
+		return false;
+	if (!two_digits(s + 5, &mday) || !two_digits(s + 12, &yh) ||
+	    !two_digits(s + 14, &yl) || !two_digits(s + 17, &hh) ||
+	    !two_digits(s + 20, &mm) || !two_digits(s + 23, &ss))
+		return false;
+	year = yh * 100 + yl;
+	leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+	if (year < 1970 || mday < 1 || mday > mdays[mon] ||
+	    (mon == 1 && mday == 29 && !leap) || hh > 23 || mm > 59 || ss > 59)
+		return false;
+	*out = (time_t)(days_from_civil(year, mon + 1, mday) * 86400 +
+			hh * 3600 + mm * 60 + ss);
+	return true;
+}
+
 #if CVL_LAZY_LIBS
 #include <dlfcn.h>
 

@@ -11,6 +11,8 @@
 
 #include "util/util.h"
 
+#include <time.h>
+
 #define CVL_CURL_SYMBOLS(X)                                                    \
 	X(curl_global_init)                                                    \
 	X(curl_global_cleanup)                                                 \
@@ -71,5 +73,15 @@ void *const *cvl_lib_table(enum cvl_lib lib);
 
 /* Why loading `lib` failed ("cannot load ..."), or "" when it did not. */
 const char *cvl_lib_failure(enum cvl_lib lib);
+
+/*
+ * The HTTP date that servers send, RFC 9110's IMF-fixdate ("Sun, 06 Nov
+ * 1994 08:49:37 GMT"), strictly, into *out: so that reading a cached
+ * response's Expires and Date does not load libcurl.  False for anything
+ * else (other formats, impossible dates, years before 1970), which the
+ * curl_getdate() shim hands to libcurl.  Where both parse a date, both
+ * give the same time (tests/unit/test_util_lazylib.c).
+ */
+bool cvl_imf_fixdate(const char *s, time_t *out);
 
 #endif

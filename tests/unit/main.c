@@ -14,6 +14,7 @@ static const struct {
 	Suite *(*make)(void);
 } suites[] = {
 	{ "util", suite_util },
+	{ "util_lazylib", suite_util_lazylib },
 	{ "pep_name", suite_pep_name },
 	{ "pep_version", suite_pep_version },
 	{ "pep_specifier", suite_pep_specifier },

@@ -12,6 +12,7 @@
 #include <check.h>
 
 Suite *suite_util(void);
+Suite *suite_util_lazylib(void);
 Suite *suite_pep_name(void);
 Suite *suite_pep_version(void);
 Suite *suite_pep_specifier(void);
