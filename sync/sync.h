@@ -169,8 +169,9 @@ int sync_interp_tags(const struct sync_interp *in, struct strvec *out,
  *     DIR/bin/python, pythonX, pythonX.Y  symlinks: python -> the base
  *                      interpreter's real sys.executable (as venv does,
  *                      through `home`), the others -> python
- *     DIR/bin/activate, activate.fish, activate.csh (venv's scripts with
- *                      the environment's path and prompt filled in)
+ *     DIR/bin/activate, activate.fish, activate.csh, Activate.ps1 (venv's
+ *                      scripts with the environment's path and prompt
+ *                      filled in)
  *     DIR/lib/pythonX.Y/site-packages (and the lib64 -> lib link on
  *                      64-bit POSIX, as venv makes it)
  * The environment is built in a temporary sibling directory and renamed

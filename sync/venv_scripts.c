@@ -1,6 +1,6 @@
 /*
  * venv_scripts.c - the activation scripts of a virtual environment
- * (bin/activate, activate.fish, activate.csh).
+ * (bin/activate, activate.fish, activate.csh, Activate.ps1).
  *
  * They are cvlock's own text; they behave as those of CPython's venv
  * module are documented to (https://docs.python.org/3/library/venv.html):
@@ -9,7 +9,8 @@
  * with "(NAME) " unless VIRTUAL_ENV_DISABLE_PROMPT is set, and defines
  * `deactivate`, which undoes all of it.  Values are quoted for each shell, so a path with
  * spaces or quotes is safe; paths with control characters are refused.
- * venv's PowerShell script (Activate.ps1) is not written.
+ * Activate.ps1 (PowerShell, also on Linux and macOS) does the same with
+ * its prompt function, as venv's does.
  */
 #include "sync/venv_internal.h"
 
@@ -169,6 +170,80 @@ static const char activate_csh[] =
 	"\n"
 	"rehash\n";
 
+/*
+ * bin/Activate.ps1: what venv's does (its `deactivate [-NonDestructive]`
+ * restores the prompt function, PYTHONHOME and PATH), written from that
+ * behaviour; the environment's path and prompt are written in, as in the
+ * other scripts.
+ */
+static const char activate_ps1[] =
+	"# bin/Activate.ps1 - work in the virtual environment @VENV@\n"
+	"# from PowerShell (Windows PowerShell 5.1, or PowerShell 7 on any\n"
+	"# system).  Dot-source it, do not run it:\n"
+	"#     . bin/Activate.ps1\n"
+	"# `deactivate` puts PATH, PYTHONHOME and the prompt back as they were.\n"
+	"# Written by cvlock, to behave as the Activate.ps1 script of Python's venv.\n"
+	"\n"
+	"function global:deactivate([switch] $NonDestructive) {\n"
+	"    if (Test-Path -Path Function:_OLD_VIRTUAL_PROMPT) {\n"
+	"        Copy-Item -Path Function:_OLD_VIRTUAL_PROMPT -Destination Function:prompt\n"
+	"        Remove-Item -Path Function:_OLD_VIRTUAL_PROMPT\n"
+	"    }\n"
+	"    if (Test-Path -Path Env:_OLD_VIRTUAL_PYTHONHOME) {\n"
+	"        Copy-Item -Path Env:_OLD_VIRTUAL_PYTHONHOME -Destination Env:PYTHONHOME\n"
+	"        Remove-Item -Path Env:_OLD_VIRTUAL_PYTHONHOME\n"
+	"    }\n"
+	"    if (Test-Path -Path Env:_OLD_VIRTUAL_PATH) {\n"
+	"        Copy-Item -Path Env:_OLD_VIRTUAL_PATH -Destination Env:PATH\n"
+	"        Remove-Item -Path Env:_OLD_VIRTUAL_PATH\n"
+	"    }\n"
+	"    if (Test-Path -Path Env:VIRTUAL_ENV) {\n"
+	"        Remove-Item -Path Env:VIRTUAL_ENV\n"
+	"    }\n"
+	"    if (Test-Path -Path Env:VIRTUAL_ENV_PROMPT) {\n"
+	"        Remove-Item -Path Env:VIRTUAL_ENV_PROMPT\n"
+	"    }\n"
+	"    if (Get-Variable -Name _PYTHON_VENV_PROMPT_PREFIX -Scope Global -ErrorAction SilentlyContinue) {\n"
+	"        Remove-Variable -Name _PYTHON_VENV_PROMPT_PREFIX -Scope Global -Force\n"
+	"    }\n"
+	"    if (-not $NonDestructive) {\n"
+	"        Remove-Item -Path Function:deactivate\n"
+	"    }\n"
+	"}\n"
+	"\n"
+	"# leave an environment that is active now\n"
+	"deactivate -NonDestructive\n"
+	"\n"
+	"$env:VIRTUAL_ENV = @VENV@\n"
+	"\n"
+	"if (-not $env:VIRTUAL_ENV_DISABLE_PROMPT) {\n"
+	"    if (Test-Path -Path Function:prompt) {\n"
+	"        Copy-Item -Path Function:prompt -Destination Function:_OLD_VIRTUAL_PROMPT\n"
+	"    } else {\n"
+	"        function global:_OLD_VIRTUAL_PROMPT { \"PS $($executionContext.SessionState.Path.CurrentLocation)> \" }\n"
+	"    }\n"
+	"    $global:_PYTHON_VENV_PROMPT_PREFIX = @PROMPT@\n"
+	"    function global:prompt {\n"
+	"        Write-Host -NoNewline -ForegroundColor Green $global:_PYTHON_VENV_PROMPT_PREFIX\n"
+	"        _OLD_VIRTUAL_PROMPT\n"
+	"    }\n"
+	"    $env:VIRTUAL_ENV_PROMPT = @PROMPT@\n"
+	"}\n"
+	"\n"
+	"if (Test-Path -Path Env:PYTHONHOME) {\n"
+	"    Copy-Item -Path Env:PYTHONHOME -Destination Env:_OLD_VIRTUAL_PYTHONHOME\n"
+	"    Remove-Item -Path Env:PYTHONHOME\n"
+	"}\n"
+	"\n"
+	"Copy-Item -Path Env:PATH -Destination Env:_OLD_VIRTUAL_PATH\n"
+	"$env:PATH = (Join-Path -Path $env:VIRTUAL_ENV -ChildPath '@BIN@') + [System.IO.Path]::PathSeparator + $env:PATH\n";
+
+enum quoting {
+	QUOTE_SH,   /* sh and csh */
+	QUOTE_FISH,
+	QUOTE_PS,   /* PowerShell */
+};
+
 /* 'text' for sh and csh: a quote becomes '\'' */
 static void quote_sh(const char *s, struct strbuf *out)
 {
@@ -194,9 +269,34 @@ static void quote_fish(const char *s, struct strbuf *out)
 	strbuf_addch(out, '\'');
 }
 
+/*
+ * 'text' for PowerShell: a single quote is doubled, and so are the
+ * typographic ones (U+2018 to U+201B), which PowerShell takes as quotes
+ * too.
+ */
+static void quote_ps(const char *s, struct strbuf *out)
+{
+	strbuf_addch(out, '\'');
+	for (; *s; s++) {
+		if (*s == '\'') {
+			strbuf_addstr(out, "''");
+		} else if ((unsigned char)s[0] == 0xe2 &&
+			   (unsigned char)s[1] == 0x80 &&
+			   (unsigned char)s[2] >= 0x98 &&
+			   (unsigned char)s[2] <= 0x9b) {
+			strbuf_add(out, s, 3);
+			strbuf_add(out, s, 3);
+			s += 2;
+		} else {
+			strbuf_addch(out, *s);
+		}
+	}
+	strbuf_addch(out, '\'');
+}
+
 static void fill_template(const char *tmpl, const char *venv,
-			  const char *prompt, const char *bin, bool fish,
-			  struct strbuf *out)
+			  const char *prompt, const char *bin,
+			  enum quoting quoting, struct strbuf *out)
 {
 	const char *p = tmpl;
 
@@ -211,8 +311,10 @@ static void fill_template(const char *tmpl, const char *venv,
 		if (!strncmp(at, "@VENV@", 6) || !strncmp(at, "@PROMPT@", 8)) {
 			const char *value = at[1] == 'V' ? venv : prompt;
 
-			if (fish)
+			if (quoting == QUOTE_FISH)
 				quote_fish(value, out);
+			else if (quoting == QUOTE_PS)
+				quote_ps(value, out);
 			else
 				quote_sh(value, out);
 			p = at + (at[1] == 'V' ? 6 : 8);
@@ -229,11 +331,12 @@ static void fill_template(const char *tmpl, const char *venv,
 static const struct {
 	const char *name;
 	const char *tmpl;
-	bool fish;
+	enum quoting quoting;
 } scripts[] = {
-	{ "activate", activate_sh, false },
-	{ "activate.fish", activate_fish, true },
-	{ "activate.csh", activate_csh, false },
+	{ "activate", activate_sh, QUOTE_SH },
+	{ "activate.fish", activate_fish, QUOTE_FISH },
+	{ "activate.csh", activate_csh, QUOTE_SH },
+	{ "Activate.ps1", activate_ps1, QUOTE_PS },
 };
 
 const char *sync_venv_script(size_t i, const char *venv, const char *prompt,
@@ -241,6 +344,7 @@ const char *sync_venv_script(size_t i, const char *venv, const char *prompt,
 {
 	if (i >= ARRAY_SIZE(scripts))
 		return NULL;
-	fill_template(scripts[i].tmpl, venv, prompt, bin, scripts[i].fish, out);
+	fill_template(scripts[i].tmpl, venv, prompt, bin, scripts[i].quoting,
+		      out);
 	return scripts[i].name;
 }

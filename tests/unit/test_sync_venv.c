@@ -237,13 +237,12 @@ START_TEST(create_like_venv)
 	strbuf_addf(&cmd, "%s -m venv --without-pip %s", SYSTEM_PYTHON, ref);
 	ck_assert_int_eq(run(cmd.buf, &out), 0);
 
-	/* the same entries, types and modes; venv's PowerShell script aside */
+	/* the same entries, types and modes (Activate.ps1 included) */
 	list_tree(dir, "", &ours);
 	list_tree(ref, "", &theirs);
 	join(&ours, &a);
-	for (i = 0; i < theirs.nr; i++)
-		if (strcmp(theirs.v[i], "f bin/Activate.ps1 644"))
-			strbuf_addf(&b, "%s\n", theirs.v[i]);
+	join(&theirs, &b);
+	ck_assert_ptr_nonnull(strstr(b.buf, "f bin/Activate.ps1 644\n"));
 	ck_assert_str_eq(a.buf, b.buf);
 
 	/* every python link leads to the same interpreter as venv's */
@@ -614,10 +613,52 @@ START_TEST(activate_scripts)
 		    tmpdir);
 	ck_assert_ptr_nonnull(strstr(text, sb.buf));
 	free(text);
+	/* PowerShell: a quote doubled, nothing else special in '...' */
+	strbuf_reset(&sb);
+	strbuf_addf(&sb, "%s/bin/Activate.ps1", dir);
+	text = read_text(sb.buf);
+	strbuf_reset(&sb);
+	strbuf_addf(&sb, "\n$env:VIRTUAL_ENV = '%s/my env''s $HOME `x` \\ \"q\"'\n",
+		    tmpdir);
+	ck_assert_ptr_nonnull(strstr(text, sb.buf));
+	ck_assert_ptr_nonnull(strstr(text,
+		"\n    $env:VIRTUAL_ENV_PROMPT = '(my env''s $HOME `x` \\ \"q\") '\n"));
+	ck_assert_ptr_nonnull(strstr(text,
+		"(Join-Path -Path $env:VIRTUAL_ENV -ChildPath 'bin')"));
+	free(text);
 
 	free(dir);
 	sync_venv_release(&v);
 	strbuf_release(&sb);
+}
+END_TEST
+
+/*
+ * Activate.ps1 through sync_venv_script: the typographic quotes PowerShell
+ * also takes for ' are doubled too; the other scripts are unchanged.
+ */
+START_TEST(powershell_quotes)
+{
+	struct strbuf out = STRBUF_INIT;
+	const char *name;
+	size_t i;
+
+	for (i = 0; (name = sync_venv_script(i, "/x/a\xe2\x80\x99" "b'c\xe2\x80\x98",
+					    "(v) ", "bin", &out)); i++) {
+		if (strcmp(name, "Activate.ps1")) {
+			strbuf_reset(&out);
+			continue;
+		}
+		ck_assert_ptr_nonnull(strstr(out.buf,
+			"\n$env:VIRTUAL_ENV = '/x/a\xe2\x80\x99\xe2\x80\x99" "b''c\xe2\x80\x98\xe2\x80\x98'\n"));
+		ck_assert_ptr_nonnull(strstr(out.buf,
+			"$global:_PYTHON_VENV_PROMPT_PREFIX = '(v) '\n"));
+		break;
+	}
+	ck_assert_ptr_nonnull(name);
+	ck_assert_int_eq(i, 3);
+	ck_assert_ptr_null(sync_venv_script(4, "/x", "(v) ", "bin", &out));
+	strbuf_release(&out);
 }
 END_TEST
 
@@ -1206,6 +1247,7 @@ Suite *suite_sync_venv(void)
 	tcase_add_test(tc, create_pyenv);
 	tcase_add_test(tc, create_from_venv_python);
 	tcase_add_test(tc, activate_scripts);
+	tcase_add_test(tc, powershell_quotes);
 	tcase_add_test(tc, control_character_refused);
 	tcase_add_test(tc, open_existing_and_refusals);
 	tcase_add_test(tc, other_version_and_recreate);
