@@ -543,6 +543,21 @@ static int parse_file(struct json_ctx *c, int tok)
 	return r;
 }
 
+/* Give back the room reserved for files beyond those added. */
+static void page_shrink(struct idx_page *page)
+{
+	if (page->alloc_files == page->nfiles)
+		return;
+	if (!page->nfiles) {
+		free(page->files);
+		page->files = NULL;
+	} else {
+		page->files = xrealloc(page->files,
+				       page->nfiles * sizeof(*page->files));
+	}
+	page->alloc_files = page->nfiles;
+}
+
 /*
  * The array 'files' (its '[' just came) into the page.  After a bad
  * file, the rest is only read through; its error is in `ferr`, *frc.
@@ -555,6 +570,12 @@ static int parse_files(struct json_ctx *c, struct cvl_error *ferr, int *frc)
 
 	c->err = ferr;
 	c->fileno = 0;
+	/*
+	 * Room for the files the rest of the body can hold (a file takes
+	 * 300 bytes or more on real pages), given back when done: the
+	 * array does not move while it fills, and keeps no slack.
+	 */
+	idx__page_reserve(c->page, (size_t)(j->end - j->p) / 256 + 1);
 	while ((tok = idx__json_next(j)) != IDX__JSON_ARRAY_END) {
 		if (tok == IDX__JSON_ERROR)
 			goto syntax;
@@ -571,6 +592,7 @@ static int parse_files(struct json_ctx *c, struct cvl_error *ferr, int *frc)
 		c->fileno++;
 	}
 	c->err = err;
+	page_shrink(c->page);
 	return 0;
 syntax:
 	c->err = err;
