@@ -398,6 +398,30 @@ static int read_all(int fd, struct strbuf *out, size_t max)
 	}
 }
 
+/*
+ * tr_entry_parse() of a whole entry file in `data`, whose buffer then
+ * becomes the body (moved to its start) instead of being copied.
+ */
+static int take_entry(struct tr_entry *e, const char *key, struct strbuf *data)
+{
+	size_t hdr_len;
+	uint64_t body_len = 0;
+
+	tr_entry_release(e);
+	if (tr_entry_parse_header(e, data->buf, data->len, &hdr_len,
+				  &body_len) ||
+	    (key && strcmp(e->key, key)) || body_len != data->len - hdr_len) {
+		tr_entry_release(e);
+		return -CVL_EINVAL;
+	}
+	memmove(data->buf, data->buf + hdr_len, (size_t)body_len);
+	strbuf_setlen(data, (size_t)body_len);
+	strbuf_release(&e->body);
+	e->body = *data;
+	strbuf_init(data, 0);
+	return 0;
+}
+
 void tr_unlink_if_same(const char *path, const struct stat *st)
 {
 	struct stat now;
@@ -447,7 +471,7 @@ int tr_cache_load(const struct idx_cache *c, const char *key,
 		return rc;
 	}
 	close(fd);
-	if (tr_entry_parse(e, key, data.buf, data.len)) {
+	if (take_entry(e, key, &data)) {
 		/* torn, corrupt, another format or a hash collision: a miss */
 		tr_unlink_if_same(path.buf, &st);
 		rc = 0;
