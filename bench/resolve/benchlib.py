@@ -30,6 +30,12 @@ import statistics
 import sys
 import tomllib
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                ".."))
+import chartlib  # noqa: E402
+from chartlib import (fmt_s, fmt_x, pyplot, read_runs,  # noqa: E402
+                      read_summary, readme_table, save, tidy_axes)
+
 TOOLS = ["cvlock", "pip", "pdm", "poetry"]
 MODES = ["cold", "warm"]
 
@@ -219,11 +225,6 @@ def reclassify(out):
         w.writerows(rows)
 
 
-def read_runs(out):
-    with open(os.path.join(out, "runs.csv"), encoding="utf-8") as f:
-        return list(csv.DictReader(f))
-
-
 def summarize(out):
     rows = read_runs(out)
     groups = {}
@@ -262,24 +263,6 @@ def summarize(out):
                 "reason": next((r["reason"] for r in ok if r["reason"]), ""),
                 "load1": " ".join(r["load1"] for r in rs),
             })
-
-
-def read_summary(out):
-    with open(os.path.join(out, "summary.csv"), encoding="utf-8") as f:
-        return list(csv.DictReader(f))
-
-
-def fmt_s(v):
-    v = float(v)
-    if v < 1:
-        return f"{v:.2f}"
-    if v < 100:
-        return f"{v:.1f}"
-    return f"{v:.0f}"
-
-
-def fmt_x(v):
-    return f"{v:.1f}×" if v < 10 else f"{v:.0f}×"
 
 
 def table(out):
@@ -339,10 +322,7 @@ def table(out):
 
 
 def chart(out, png):
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    plt = pyplot()
     rows = read_summary(out)
     by = {(r["set"], r["tool"], r["mode"]): r for r in rows}
     sets = []
@@ -384,48 +364,27 @@ def chart(out, png):
             for yy, v, lab in zip(y, vals, labels):
                 ax.text(v + top * 0.02, yy, lab, va="center", fontsize=8)
             ax.set_title(f"{s}, {m}", fontsize=9, loc="left")
-            ax.tick_params(axis="x", labelsize=7)
-            for side in ("top", "right"):
-                ax.spines[side].set_visible(False)
+            tidy_axes(ax)
     fig.suptitle("Resolution time, lower is better (median wall seconds, "
                  "same loopback index, measured side by side)", fontsize=10)
-    fig.tight_layout()
-    fig.savefig(png, dpi=90)
+    save(fig, png)
 
 
 def readme(out, path):
-    begin, end = "<!-- resolve-table begin -->", "<!-- resolve-table end -->"
-    with open(path, encoding="utf-8") as f:
-        text = f.read()
-    a, b = text.index(begin) + len(begin), text.index(end)
-    text = text[:a] + "\n" + table(out) + text[b:]
-    with open(path + ".tmp", "w", encoding="utf-8") as f:
-        f.write(text)
-    os.replace(path + ".tmp", path)
+    readme_table(table(out), path, "resolve-table")
 
 
 def main(argv):
-    if len(argv) < 2:
-        sys.exit(__doc__)
-    cmd, args = argv[1], argv[2:]
-    if cmd == "project" and len(args) == 5:
-        project(*args)
-    elif cmd == "pins" and len(args) == 2:
-        print(pins(*args))
-    elif cmd == "classify" and len(args) == 4:
-        print("%s\t%s" % classify(*args))
-    elif cmd == "reclassify" and len(args) == 1:
-        reclassify(*args)
-    elif cmd == "summarize" and len(args) == 1:
-        summarize(*args)
-    elif cmd == "table" and len(args) == 1:
-        sys.stdout.write(table(*args))
-    elif cmd == "chart" and len(args) == 2:
-        chart(*args)
-    elif cmd == "readme" and len(args) == 2:
-        readme(*args)
-    else:
-        sys.exit(__doc__)
+    chartlib.main(argv, __doc__, {
+        "project": (5, project),
+        "pins": (2, pins),
+        "classify": (4, lambda *a: "%s\t%s\n" % classify(*a)),
+        "reclassify": (1, reclassify),
+        "summarize": (1, summarize),
+        "table": (1, table),
+        "chart": (2, chart),
+        "readme": (2, readme),
+    })
 
 
 if __name__ == "__main__":

@@ -49,20 +49,9 @@ set -uo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TOP=$(cd "$HERE/../.." && pwd)
-die() { echo "run.sh: $*" >&2; exit 2; }
-log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
-
-QUICK=0
-if [ "${1:-}" = --quick ]; then
-	QUICK=1
-	shift
-fi
-[ $# -ge 1 ] || { sed -n '2,48p' "$0" >&2; exit 2; }
-CVLOCK=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-[ -x "$CVLOCK" ] || die "$1 is not an executable"
-WORK=${2:-$(mktemp -d "${TMPDIR:-/tmp}/cvlock-bench-resolve.XXXXXX")}
-mkdir -p "$WORK"
-WORK=$(cd "$WORK" && pwd)
+# shellcheck source=bench/lib.sh
+. "$TOP/bench/lib.sh"
+bench_args resolve 48 "$@"
 
 SETS=${SETS:-trio black jupyter boto3 home-assistant boto}
 TOOLS=${TOOLS:-cvlock pip pdm poetry}
@@ -125,85 +114,13 @@ if [ "$need_corpus" = 1 ] && [ ! -f "$WORK/index-corpus/manifest.json" ]; then
 fi
 
 # ------------------------------------------------------------ servers
-SRV_PIDS=()
-SERVER_KIND=${SERVER:-auto}
-if [ "$SERVER_KIND" = auto ]; then
-	if command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; then
-		SERVER_KIND=nginx
-	else
-		SERVER_KIND=python
-	fi
-fi
-cleanup() {
-	local p
-	for p in "${SRV_PIDS[@]}"; do
-		kill "$p" 2>/dev/null
-	done
-}
-trap cleanup EXIT
+bench_server_kind
+trap bench_stop_servers EXIT
 trap 'exit 130' INT TERM
-
-# serve DIR PORT STATE: nginx (one worker) or tests/lib/server.py
-serve() {
-	local dir=$1 port=$2 st=$3 i
-	mkdir -p "$st/tmp"
-	if [ "$SERVER_KIND" = nginx ]; then
-		cat >"$st/nginx.conf" <<EOF
-daemon off;
-worker_processes 1;
-$([ "$(id -u)" = 0 ] && echo "user root root;")
-pid $st/nginx.pid;
-error_log $st/error.log warn;
-events { worker_connections 1024; }
-http {
-    access_log $st/access.log;
-    client_body_temp_path $st/tmp/body;
-    proxy_temp_path $st/tmp/proxy;
-    fastcgi_temp_path $st/tmp/fastcgi;
-    uwsgi_temp_path $st/tmp/uwsgi;
-    scgi_temp_path $st/tmp/scgi;
-    sendfile on;
-    tcp_nodelay on;
-    keepalive_requests 1000000;
-    etag on;
-    types { text/html html; application/octet-stream whl metadata; }
-    default_type application/octet-stream;
-    map \$http_accept \$simple_index {
-        default index.html;
-        "~*application/vnd\\.pypi\\.simple\\.v1\\+json(?!\\s*;\\s*q\\s*=\\s*0(\\.0*)?\\s*(,|\$))" index.json;
-    }
-    server {
-        listen 127.0.0.1:$port;
-        root $dir;
-        location /simple/ {
-            index \$simple_index;
-            add_header Vary Accept always;
-            add_header Cache-Control "max-age=600, public";
-            types { text/html html; application/vnd.pypi.simple.v1+json json; }
-        }
-        location /files/ {
-            add_header Cache-Control "max-age=365000000, immutable, public";
-        }
-    }
-}
-EOF
-		nginx -p "$st" -c "$st/nginx.conf" -e "$st/error.log" </dev/null \
-			>>"$st/error.log" 2>&1 &
-	else
-		python3 "$TOP/tests/lib/server.py" --root "$dir" --port "$port" \
-			--port-file "$st/port" --log "$st/access.log" \
-			--idle-timeout 36000 </dev/null >>"$st/error.log" 2>&1 &
-	fi
-	SRV_PIDS+=($!)
-	for i in $(seq 100); do
-		curl -fsS -o /dev/null "http://127.0.0.1:$port/simple/" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	cat "$st/error.log" >&2
-	die "$SERVER_KIND did not come up on 127.0.0.1:$port"
-}
-[ "$need_corpus" = 1 ] && serve "$WORK/index-corpus" "$PORT" "$WORK/serve-corpus"
-[ "$need_boto" = 1 ] && serve "$WORK/index-boto" "$((PORT + 1))" "$WORK/serve-boto"
+[ "$need_corpus" = 1 ] &&
+	bench_serve --json "$WORK/index-corpus" "$PORT" "$WORK/serve-corpus"
+[ "$need_boto" = 1 ] &&
+	bench_serve --json "$WORK/index-boto" "$((PORT + 1))" "$WORK/serve-boto"
 
 set_reqs() {
 	case $1 in

@@ -58,20 +58,9 @@ set -uo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 TOP=$(cd "$HERE/../.." && pwd)
-die() { echo "run.sh: $*" >&2; exit 2; }
-log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
-
-QUICK=0
-if [ "${1:-}" = --quick ]; then
-	QUICK=1
-	shift
-fi
-[ $# -ge 1 ] || { sed -n '2,44p' "$0" >&2; exit 2; }
-CVLOCK=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
-[ -x "$CVLOCK" ] || die "$1 is not an executable"
-WORK=${2:-$(mktemp -d "${TMPDIR:-/tmp}/cvlock-bench-sync.XXXXXX")}
-mkdir -p "$WORK"
-WORK=$(cd "$WORK" && pwd)
+# shellcheck source=bench/lib.sh
+. "$TOP/bench/lib.sh"
+bench_args sync 44 "$@"
 ROUNDS=${ROUNDS:-5}
 [ "$QUICK" = 1 ] && ROUNDS=1
 PORT=${PORT:-18780}
@@ -90,70 +79,14 @@ if [ ! -f "$WORK/index/set.json" ]; then
 fi
 
 # ------------------------------------------------------------ server
-SRV_PID=
-SERVER_KIND=${SERVER:-auto}
-if [ "$SERVER_KIND" = auto ]; then
-	if command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; then
-		SERVER_KIND=nginx
-	else
-		SERVER_KIND=python
-	fi
-fi
-cleanup() {
-	[ -n "$SRV_PID" ] && kill "$SRV_PID" 2>/dev/null
-}
-trap cleanup EXIT
+# static files only: both tools read the HTML pages (PEP 503)
+bench_server_kind
+trap bench_stop_servers EXIT
 trap 'exit 130' INT TERM
 ST="$WORK/serve"
 rm -rf "$ST"
-mkdir -p "$ST/tmp"
-if [ "$SERVER_KIND" = nginx ]; then
-	# static files only: both tools read the HTML pages (PEP 503)
-	cat >"$ST/nginx.conf" <<EOF
-daemon off;
-worker_processes 1;
-$([ "$(id -u)" = 0 ] && echo "user root root;")
-pid $ST/nginx.pid;
-error_log $ST/error.log warn;
-events { worker_connections 1024; }
-http {
-    access_log $ST/access.log;
-    client_body_temp_path $ST/tmp/body;
-    proxy_temp_path $ST/tmp/proxy;
-    fastcgi_temp_path $ST/tmp/fastcgi;
-    uwsgi_temp_path $ST/tmp/uwsgi;
-    scgi_temp_path $ST/tmp/scgi;
-    sendfile on;
-    tcp_nodelay on;
-    keepalive_requests 1000000;
-    types { text/html html; application/octet-stream whl metadata; }
-    server {
-        listen 127.0.0.1:$PORT;
-        root $WORK/index;
-        location /simple/ {
-            add_header Cache-Control "max-age=600, public";
-        }
-        location /files/ {
-            add_header Cache-Control "max-age=365000000, immutable, public";
-        }
-    }
-}
-EOF
-	nginx -p "$ST" -c "$ST/nginx.conf" -e "$ST/error.log" </dev/null \
-		>>"$ST/error.log" 2>&1 &
-	SRV_PID=$!
-else
-	python3 "$TOP/tests/lib/server.py" --root "$WORK/index" --port "$PORT" \
-		--port-file "$ST/port" --log "$ST/access.log" \
-		--idle-timeout 36000 </dev/null >>"$ST/error.log" 2>&1 &
-	SRV_PID=$!
-fi
+bench_serve "$WORK/index" "$PORT" "$ST"
 URL="http://127.0.0.1:$PORT/simple/"
-for i in $(seq 100); do
-	curl -fsS -o /dev/null "$URL" 2>/dev/null && break
-	[ "$i" = 100 ] && { cat "$ST/error.log" >&2; die "$SERVER_KIND did not come up"; }
-	sleep 0.1
-done
 
 # ------------------------------------------------------------ locks
 LOCKS="$WORK/locks"

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """synclib.py - the tables and the chart of bench/sync/run.sh (Debian's
 python3, with python3-matplotlib for the chart).  The number formats are
-bench/resolve/benchlib.py's.
+bench/chartlib.py's.
 
   summarize OUT      OUT/runs.csv -> OUT/summary.csv: per case, the
                      medians of cvlock and pip (wall and CPU) and ratios
@@ -19,8 +19,10 @@ import statistics
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                "..", "resolve"))
-from benchlib import fmt_s, fmt_x  # noqa: E402
+                                ".."))
+import chartlib  # noqa: E402
+from chartlib import (fmt_s, fmt_x, pyplot, read_runs,  # noqa: E402
+                      read_summary, readme_table, save, tidy_axes)
 
 # key, label, cvlock mode, pip modes (summed per round), target (pip's
 # time / cvlock's, or None)
@@ -39,11 +41,6 @@ CASES = [
 ]
 __doc__ += "".join("  %-10s %s: cvlock %s, pip %s\n"
                    % (k, lab, c, " + ".join(p)) for k, lab, c, p, _ in CASES)
-
-
-def read_runs(out):
-    with open(os.path.join(out, "runs.csv"), encoding="utf-8") as f:
-        return list(csv.DictReader(f))
 
 
 def samples(rows, tool, modes, pooled=False):
@@ -97,11 +94,6 @@ def summarize(out):
             })
 
 
-def read_summary(out):
-    with open(os.path.join(out, "summary.csv"), encoding="utf-8") as f:
-        return list(csv.DictReader(f))
-
-
 def fmt_ms(v):
     """Seconds, in ms below one second (no-op syncs take milliseconds)."""
     v = float(v)
@@ -130,10 +122,7 @@ def table(out):
 
 
 def chart(out, png):
-    import matplotlib
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    plt = pyplot()
     rows = [r for r in read_summary(out) if r["case"] != "warm-copy"]
     fig, ax = plt.subplots(figsize=(10, 0.9 + 0.75 * len(rows)))
     y_cv, y_pip, ticks, labels = [], [], [], []
@@ -158,40 +147,25 @@ def chart(out, png):
     ax.set_xlim(min(cv + pp) / 2, max(cv + pp) * 6)
     ax.set_xlabel("median wall time, seconds (log scale); lower is better",
                   fontsize=8)
-    ax.tick_params(axis="x", labelsize=7)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
+    tidy_axes(ax)
     ax.legend(fontsize=8, loc="lower right", frameon=False)
     ax.set_title("cvlock sync vs pip install --no-deps --require-hashes, "
                  "41 packages (pip ÷ cvlock in parentheses)", fontsize=9,
                  loc="left")
-    fig.tight_layout()
-    fig.savefig(png, dpi=90)
+    save(fig, png)
 
 
 def readme(out, path):
-    begin, end = "<!-- sync-table begin -->", "<!-- sync-table end -->"
-    with open(path, encoding="utf-8") as f:
-        text = f.read()
-    a, b = text.index(begin) + len(begin), text.index(end)
-    text = text[:a] + "\n" + table(out) + text[b:]
-    with open(path + ".tmp", "w", encoding="utf-8") as f:
-        f.write(text)
-    os.replace(path + ".tmp", path)
+    readme_table(table(out), path, "sync-table")
 
 
 def main(argv):
-    cmd, args = (argv[1], argv[2:]) if len(argv) > 1 else ("", [])
-    if cmd == "summarize" and len(args) == 1:
-        summarize(*args)
-    elif cmd == "table" and len(args) == 1:
-        sys.stdout.write(table(*args))
-    elif cmd == "chart" and len(args) == 2:
-        chart(*args)
-    elif cmd == "readme" and len(args) == 2:
-        readme(*args)
-    else:
-        sys.exit(__doc__)
+    chartlib.main(argv, __doc__, {
+        "summarize": (1, summarize),
+        "table": (1, table),
+        "chart": (2, chart),
+        "readme": (2, readme),
+    })
 
 
 if __name__ == "__main__":
