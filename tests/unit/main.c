@@ -29,6 +29,7 @@ static const struct {
 	{ "pep_inputs", suite_pep_inputs },
 	{ "url", suite_url },
 	{ "index_page", suite_index_page },
+	{ "index_json_scan", suite_index_json_scan },
 	{ "index_zip", suite_index_zip },
 	{ "index_client", suite_index_client },
 	{ "lockfmt", suite_lockfmt },
