@@ -414,17 +414,6 @@ static int target_setup(struct resolve_cmd *rc, struct target *t)
 
 /* ---- paths ------------------------------------------------------------------ */
 
-static char *dir_of(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-
-	if (!slash)
-		return xstrdup(".");
-	if (slash == path)
-		return xstrdup("/");
-	return xmemdup0(path, (size_t)(slash - path));
-}
-
 /* The default lockfile: pylock.toml next to the project. */
 static char *default_output(const char *path)
 {
@@ -436,7 +425,7 @@ static char *default_output(const char *path)
 		if (sb.len && sb.buf[sb.len - 1] != '/')
 			strbuf_addch(&sb, '/');
 	} else if (path && cvl_ends_with(path, ".toml")) {
-		char *d = dir_of(path);
+		char *d = path_dirname_dup(path);
 
 		strbuf_addf(&sb, "%s/", d);
 		free(d);
@@ -1442,14 +1431,14 @@ static int run(struct resolve_cmd *rc, const char *path)
 		goto out;
 
 	output = rc->output ? xstrdup(rc->output) : default_output(path);
-	base = strrchr(output, '/') ? strrchr(output, '/') + 1 : output;
+	base = path_basename(output);
 	if (!lock_filename_is_valid(base)) {
 		cvl_errorf("invalid lockfile name '%s'", base);
 		fprintf(stderr, "hint: PEP 751 names lockfiles pylock.toml or pylock.NAME.toml\n");
 		r = EXIT_USAGE;
 		goto out;
 	}
-	outdir = dir_of(output);
+	outdir = path_dirname_dup(output);
 	lc.lock_dir = realpath(outdir, NULL);
 	if (!lc.lock_dir) {
 		cvl_errorf("cannot write '%s': %s", output, strerror(errno));
