@@ -6,9 +6,14 @@
  * fragments, lowercase hex hashes of the right lengths, a wheel pointer
  * exactly for wheels, versions that format to their string, and files of
  * the page's project only (or OTHER).
+ *
+ * The pull reader under it (index/json_scan.c) must take exactly what
+ * jansson takes (but for NUL bytes, see check_reader), and a page that is
+ * "not valid JSON" must be one jansson refuses.
  */
 #include "index/internal.h"
 
+#include <jansson.h>
 #include <stdint.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -72,6 +77,33 @@ static void check_page(const struct idx_page *p)
 	}
 }
 
+/* The reader and jansson agree on whether `body` is JSON. */
+static void check_reader(const char *body, size_t size)
+{
+	struct idx__json j;
+	json_error_t jerr;
+	json_t *root;
+	int tok;
+
+	idx__json_init(&j, body, size);
+	do
+		tok = idx__json_next(&j);
+	while (tok != IDX__JSON_EOF && tok != IDX__JSON_ERROR);
+	if (tok == IDX__JSON_ERROR &&
+	    (!j.err_at || j.err_at < body || j.err_at > body + size))
+		abort();
+	idx__json_release(&j);
+	root = json_loadb(body, size, 0, &jerr);
+	/*
+	 * jansson 2.14 skips a NUL byte right after a number in some places
+	 * ("[4\0]"): the reader refuses every NUL outside \u escapes.
+	 */
+	if ((root != NULL) != (tok == IDX__JSON_EOF) &&
+	    !(root && memchr(body, '\0', size)))
+		abort();
+	json_decref(root);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	/* errors name the URL with its password hidden */
@@ -81,11 +113,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct cvl_error err = CVL_ERROR_INIT;
 	const char *body = (const char *)data;
 
+	check_reader(body, size);
 	if (idx_page_parse_json(&p, "foo", "https://u:p@h/simple/foo/", body,
 				size, &err) == 0) {
 		check_page(&p);
 	} else if (p.nfiles || strncmp(err.msg, pfx, sizeof(pfx) - 1)) {
 		abort();
+	} else if (!strncmp(err.msg + sizeof(pfx) - 1, "not valid JSON: ", 16)) {
+		json_error_t jerr;
+		size_t skip = size >= 3 && !memcmp(body, "\xef\xbb\xbf", 3) ? 3 : 0;
+		json_t *root = json_loadb(body + skip, size - skip, 0, &jerr);
+
+		if (root && !memchr(body, '\0', size))
+			abort();
+		json_decref(root);
 	}
 	/* the same page struct, reused */
 	if (idx_page_parse_json(&p, NULL, "file:///srv/x/", body, size, &err) == 0)

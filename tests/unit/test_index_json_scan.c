@@ -211,6 +211,8 @@ START_TEST(scan_utf8)
 	check_invalid("[\"a\x1f\"]", "control character 0x1f");
 	check_tokens_n("[\"a\0\"]", 6, "[ ERR(control character 0x00 in a string)@1:4");
 	check_tokens_n("[]\0", 3, "[ ] ERR(end of file expected)@1:3");
+	/* jansson 2.14 skips this NUL (a bug): we refuse it */
+	check_tokens_n("[4\0]", 4, "[ I:4 ERR(',' or ']' expected)@1:3");
 }
 END_TEST
 
@@ -468,6 +470,17 @@ START_TEST(page_error_order)
 	/* not JSON beats everything, even after a bad file */
 	check_error(META "\"files\":[{\"url\":1},{\"filename\":tru}]}",
 		    PFX "not valid JSON: invalid token near 'tru' at line 1, column 64");
+	/* a NUL jansson would skip: our reader words the error */
+	{
+		struct idx_page p = IDX_PAGE_INIT;
+		struct cvl_error err = CVL_ERROR_INIT;
+		static const char body[] = META "\"files\":[],\"x\":[4\0]}";
+
+		ck_assert_int_eq(idx_page_parse_json(&p, "foo", URL, body,
+						     sizeof(body) - 1, &err),
+				 -CVL_EINVAL);
+		ck_assert_str_eq(err.msg, PFX "not valid JSON: ',' or ']' expected at line 1, column 48");
+	}
 	check_error("{\"meta\":{},\"files\":[],}",
 		    PFX "not valid JSON: string or '}' expected near '}' at line 1, column 23");
 }
