@@ -73,6 +73,8 @@ struct xfer {
 	CURL *easy;
 	struct curl_slist *hdrs;
 	struct strbuf body;
+	uint64_t sunk;          /* body bytes handed to req.sink */
+	bool sink_failed;
 	bool too_big;
 	bool stalled;           /* aborted: no data for low_speed_time_s */
 	int64_t last_data_ms;   /* when bytes last arrived (or the start) */
@@ -294,6 +296,8 @@ void idx_http_submit(struct idx_http *h, const struct idx_request *req,
 	x->req.cache_key = req->cache_key ? xstrdup(req->cache_key) : NULL;
 	if (!x->req.max_size)
 		x->req.max_size = DEFAULT_MAX_SIZE;
+	if (req->sink && req->cache != IDX_CACHE_NONE)
+		BUG("idx_http_submit: a sink with a cache policy");
 	x->done = done;
 	x->data = data;
 	tr_entry_init(&x->cached);
@@ -434,12 +438,31 @@ static void serve_file(struct idx_http *h, struct xfer *x)
 
 /* ---- libcurl callbacks ----------------------------------------------------------- */
 
+/* A new response starts: forget the body of the last one. */
+static void body_restart(struct xfer *x)
+{
+	strbuf_reset(&x->body);
+	if (x->sunk)
+		x->req.sink(NULL, 0, x->req.user);
+	x->sunk = 0;
+}
+
 static size_t on_body(char *ptr, size_t size, size_t nmemb, void *data)
 {
 	struct xfer *x = data;
 	size_t n = size * nmemb;
 
-	if (strbuf_add_checked(&x->body, ptr, n)) {
+	if (x->req.sink && x->rh.status >= 200 && x->rh.status < 300) {
+		if (x->sunk + n > x->req.max_size) {
+			x->too_big = true;
+			return 0;
+		}
+		if (!x->req.sink(ptr, n, x->req.user)) {
+			x->sink_failed = true;
+			return 0;
+		}
+		x->sunk += n;
+	} else if (strbuf_add_checked(&x->body, ptr, n)) {
 		x->too_big = true;
 		return 0; /* aborts the transfer with CURLE_WRITE_ERROR */
 	}
@@ -519,7 +542,7 @@ static size_t on_header(char *line, size_t size, size_t nmemb, void *data)
 		int status = 0;
 
 		headers_clear(&x->rh);
-		strbuf_reset(&x->body);
+		body_restart(x);
 		if (p) {
 			p++;
 			while (p < end && *p >= '0' && *p <= '9') {
@@ -639,10 +662,11 @@ static int start_transfer(struct idx_http *h, struct xfer *x,
 	x->easy = c;
 	x->attempts++;
 	x->too_big = false;
+	x->sink_failed = false;
 	x->stalled = false;
 	x->last_data_ms = now_ms();
 	x->errbuf[0] = '\0';
-	strbuf_reset(&x->body);
+	body_restart(x);
 	x->body.limit = x->req.max_size;
 	headers_clear(&x->rh);
 	curl_slist_free_all(x->hdrs);
@@ -939,7 +963,8 @@ static void describe_curl_error(struct strbuf *sb, struct xfer *x, CURLcode cc)
 		curl_easy_getinfo(c, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &clen);
 		if (clen >= 0)
 			strbuf_addf(sb, "the connection closed after %zu of %lld bytes of the body",
-				    x->body.len, (long long)clen);
+				    x->body.len + (size_t)x->sunk,
+				    (long long)clen);
 		else
 			strbuf_addstr(sb, "the connection closed before the end of the body");
 		break;
@@ -1064,6 +1089,11 @@ static void finish_one(struct idx_http *h, struct xfer *x, CURLcode cc)
 					"the response exceeds %s", sb.buf);
 			goto fail;
 		}
+		if (x->sink_failed) {
+			rc = xfer_error(x, &err, CVL_EIO,
+					"the body cannot be stored");
+			goto fail;
+		}
 		if ((retryable_curl(cc) || x->stalled) && may_retry) {
 			free(final_url);
 			schedule_retry(h, x);
@@ -1090,7 +1120,7 @@ static void finish_one(struct idx_http *h, struct xfer *x, CURLcode cc)
 		resp.content_type = x->rh.content_type;
 		resp.range_honoured = status == 206;
 		resp.total_size = status == 206 ? content_range_total(x->rh.content_range) :
-				  x->body.len;
+				  x->body.len + x->sunk;
 		complete(h, x, &resp, 0, NULL, store ? &e : NULL);
 		tr_entry_release(&e);
 		free(final_url);

@@ -232,6 +232,14 @@ struct idx_request {
 	const char *cache_key; /* NULL: derived from the URL (credentials
 				* removed) and the Accept header */
 	void *user;
+	/*
+	 * Or NULL.  The body of a 2xx HTTP response is handed to `sink` as it
+	 * arrives instead of into resp->body (which then holds only what a
+	 * file:// URL read); false aborts the transfer (-CVL_EIO).  Before a
+	 * new response (a retry) it is called with `data` NULL: start again.
+	 * IDX_CACHE_NONE only.
+	 */
+	bool (*sink)(const void *data, size_t len, void *user);
 };
 
 /* Initialize a request for `url`: whole body, IDX_CACHE_HTTP, no Accept. */

@@ -11,6 +11,15 @@
  * download of the same wheel's directory, or by cvlock cache prune).
  * Bodies live in memory until checked, so a wheel larger than the
  * transport's body cap (the lock's size, else WHEEL_MAX) is refused.
+ *
+ * With opts.unpack, worker threads unpack each wheel (sync_unpack_cached)
+ * as soon as it is stored, while the others still download: the event
+ * loop stays on the calling thread, the workers only read the stored
+ * wheel and write the cache's unpacked tree (made in a temporary
+ * directory and renamed, as always); sync_download returns once they are
+ * all done.  A tree this process unpacked is not checked again by a
+ * later sync_unpack_cached of the same process (it was checked as it
+ * was written, seconds ago).
  */
 #include "config.h"
 #include "sync/sync.h"
@@ -19,6 +28,9 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <time.h>
+#include <openssl/evp.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -31,6 +43,8 @@ void sync_fetch_release(struct sync_fetch *f)
 {
 	free(f->wheel);
 	f->wheel = NULL;
+	free(f->unpacked);
+	f->unpacked = NULL;
 }
 
 static void cache_path(const char *cache_dir, const char *kind,
@@ -97,53 +111,123 @@ static bool valid_sha256(const char *s)
 	return s[64] == '\0';
 }
 
-/* Write `len` bytes to `path` through a temporary sibling and rename. */
-static int write_cached(const char *path, const void *data, size_t len,
-			struct cvl_error *err)
+/* ---- unpacking while downloading ----------------------------------------- */
+
+struct unpack_pool {
+	pthread_mutex_t lock;
+	pthread_cond_t more;
+	const char *cache_dir;
+	struct sync_fetch **queue; /* first in, first out */
+	size_t head, n, alloc;
+	bool closing; /* no more jobs: workers exit when the queue is empty */
+	bool abort;   /* a download failed: drop the queued jobs */
+	pthread_t threads[8];
+	size_t nthreads;
+};
+
+static void *unpack_worker(void *data)
 {
-	static unsigned counter;
-	struct strbuf tmp = STRBUF_INIT;
-	const char *p = data;
-	int fd, rc = 0;
+	struct unpack_pool *p = data;
 
-	if (make_parents(path, err) < 0)
-		return -CVL_EIO;
-	strbuf_addf(&tmp, "%s.tmp-%ld-%u", path, (long)getpid(), counter++);
-	fd = open(tmp.buf, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		rc = cvl_error_set(err, CVL_EIO, "cannot write '%s': %s",
-				   tmp.buf, strerror(errno));
-		goto out;
+	for (;;) {
+		struct sync_fetch *f = NULL;
+		struct strbuf dir = STRBUF_INIT;
+		struct cvl_error err = CVL_ERROR_INIT;
+
+		pthread_mutex_lock(&p->lock);
+		while (p->head == p->n && !p->closing && !p->abort)
+			pthread_cond_wait(&p->more, &p->lock);
+		if (p->head < p->n && !p->abort)
+			f = p->queue[p->head++];
+		pthread_mutex_unlock(&p->lock);
+		if (!f)
+			return NULL;
+		/* the caller unpacks it again, and tells why it fails */
+		if (sync_unpack_cached(p->cache_dir, f->sha256, f->wheel, &dir,
+				       &err) == 0)
+			f->unpacked = strbuf_detach(&dir, NULL);
+		strbuf_release(&dir);
 	}
-	while (len) {
-		ssize_t n = write(fd, p, len);
+}
 
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			rc = cvl_error_set(err, CVL_EIO, "cannot write '%s': %s",
-					   tmp.buf, strerror(errno));
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static unsigned pool_size(unsigned jobs)
+{
+	long n = jobs ? (long)jobs : sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > 8 ? 8 : (unsigned)n;
+}
+
+/* Start the workers; without any (pthread_create failed), no pool. */
+static struct unpack_pool *pool_start(const char *cache_dir, unsigned jobs)
+{
+	struct unpack_pool *p = xcalloc(1, sizeof(*p));
+	unsigned i, n = pool_size(jobs);
+
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->more, NULL);
+	p->cache_dir = cache_dir;
+	for (i = 0; i < n; i++) {
+		if (pthread_create(&p->threads[p->nthreads], NULL,
+				   unpack_worker, p))
 			break;
-		}
-		p += n;
-		len -= (size_t)n;
+		p->nthreads++;
 	}
-	/*
-	 * No fsync, as in index/cache.c: the name is the content's hash, and
-	 * the reader of a file torn by a crash finds that out when it unpacks
-	 * it (sync_wheel_unpack checks RECORD hashes) and fetches again.
-	 */
-	if (close(fd) < 0 && !rc)
-		rc = cvl_error_set(err, CVL_EIO, "cannot write '%s': %s",
-				   tmp.buf, strerror(errno));
-	if (!rc && rename(tmp.buf, path) < 0)
-		rc = cvl_error_set(err, CVL_EIO, "cannot rename '%s' to '%s': %s",
-				   tmp.buf, path, strerror(errno));
-	if (rc)
-		unlink(tmp.buf);
-out:
-	strbuf_release(&tmp);
-	return rc;
+	if (!p->nthreads) {
+		pthread_cond_destroy(&p->more);
+		pthread_mutex_destroy(&p->lock);
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+static void pool_add(struct unpack_pool *p, struct sync_fetch *f)
+{
+	if (!p)
+		return;
+	pthread_mutex_lock(&p->lock);
+	ALLOC_GROW(p->queue, p->n + 1, p->alloc);
+	p->queue[p->n++] = f;
+	pthread_cond_signal(&p->more);
+	pthread_mutex_unlock(&p->lock);
+}
+
+/* Wait for the queued jobs (none more with `abort`), end the workers. */
+static void pool_finish(struct unpack_pool *p, bool abort)
+{
+	size_t i;
+
+	if (!p)
+		return;
+	pthread_mutex_lock(&p->lock);
+	p->closing = true;
+	p->abort = p->abort || abort;
+	pthread_cond_broadcast(&p->more);
+	pthread_mutex_unlock(&p->lock);
+	for (i = 0; i < p->nthreads; i++)
+		pthread_join(p->threads[i], NULL);
+	pthread_cond_destroy(&p->more);
+	pthread_mutex_destroy(&p->lock);
+	free(p->queue);
+	free(p);
+}
+
+static void pool_abort(struct unpack_pool *p)
+{
+	if (!p)
+		return;
+	pthread_mutex_lock(&p->lock);
+	p->abort = true;
+	pthread_cond_broadcast(&p->more);
+	pthread_mutex_unlock(&p->lock);
 }
 
 /* ---- the run ------------------------------------------------------------- */
@@ -154,16 +238,116 @@ struct dl_run {
 	struct sync_fetch *items;
 	size_t n, done, total;
 	uint64_t bytes;
+	struct unpack_pool *pool;
 };
 
-/* One request: a fetch, or the fallback index page of a fetch. */
+/*
+ * One request: a fetch, or the fallback index page of a fetch.  A fetch's
+ * body goes to a temporary file next to its place in the cache as it
+ * arrives (the transport's sink), hashed on the way.
+ */
 struct dl_req {
 	struct dl_run *run;
 	struct sync_fetch *f;
 	bool is_page;  /* the fallback index page */
 	bool fallback; /* the file found through the index page */
 	char *url;
+	struct strbuf tmp; /* the temporary file, once made */
+	int fd;            /* its descriptor, or -1 */
+	int werr;          /* a failed write: -CVL_EIO, `wrr` says why */
+	struct cvl_error wrr;
+	EVP_MD_CTX *md;
+	uint64_t nbytes;
 };
+
+static bool write_failed(struct dl_req *r)
+{
+	r->werr = cvl_error_set(&r->wrr, CVL_EIO, "cannot write '%s': %s",
+				r->tmp.buf, strerror(errno));
+	return false;
+}
+
+/* The temporary file of `r`, created next to its place in the cache. */
+static bool body_open(struct dl_req *r)
+{
+	static unsigned counter;
+	struct strbuf path = STRBUF_INIT;
+
+	sync_cache_wheel_path(r->run->opts->cache_dir, r->f->sha256, &path);
+	strbuf_addf(&r->tmp, "%s.tmp-%ld-%u", path.buf, (long)getpid(),
+		    counter++);
+	strbuf_release(&path);
+	if (make_parents(r->tmp.buf, &r->wrr) < 0) {
+		r->werr = -CVL_EIO;
+		return false;
+	}
+	r->fd = open(r->tmp.buf, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+		     0644);
+	/* a failed download elsewhere removed the directory just now */
+	if (r->fd < 0 && errno == ENOENT &&
+	    make_parents(r->tmp.buf, &r->wrr) == 0)
+		r->fd = open(r->tmp.buf,
+			     O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (r->fd < 0)
+		return write_failed(r);
+	return true;
+}
+
+static bool body_sink(const void *data, size_t len, void *user)
+{
+	struct dl_req *r = user;
+	const char *p = data;
+
+	if (r->werr)
+		return false;
+	if (!data) {
+		/* a retry: start again */
+		if (r->fd >= 0 &&
+		    (ftruncate(r->fd, 0) < 0 || lseek(r->fd, 0, SEEK_SET) < 0))
+			return write_failed(r);
+		if (!EVP_DigestInit_ex(r->md, EVP_sha256(), NULL))
+			BUG("EVP_DigestInit_ex failed");
+		r->nbytes = 0;
+		return true;
+	}
+	if (r->fd < 0 && !body_open(r))
+		return false;
+	if (!EVP_DigestUpdate(r->md, data, len))
+		BUG("EVP_DigestUpdate failed");
+	r->nbytes += len;
+	while (len) {
+		ssize_t n = write(r->fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return write_failed(r);
+		p += n;
+		len -= (size_t)n;
+	}
+	return true;
+}
+
+/*
+ * The temporary file closed and, unless it was renamed, removed with its
+ * directory when that is empty now: a failed download leaves nothing.
+ */
+static void body_discard(struct dl_req *r)
+{
+	char *slash;
+
+	if (r->fd >= 0)
+		close(r->fd);
+	r->fd = -1;
+	if (r->tmp.len && !unlink(r->tmp.buf)) {
+		slash = strrchr(r->tmp.buf, '/');
+		if (slash) {
+			*slash = '\0';
+			rmdir(r->tmp.buf); /* fails when not empty */
+		}
+	}
+	strbuf_reset(&r->tmp);
+}
 
 static void submit(struct dl_run *run, struct sync_fetch *f, const char *url,
 		   bool is_page, bool fallback);
@@ -174,26 +358,48 @@ static void finish(struct dl_run *run, struct sync_fetch *f)
 	if (run->opts->progress)
 		run->opts->progress(run->done, run->total, run->bytes,
 				    run->opts->progress_data);
-	(void)f;
+	if (f->rc < 0)
+		pool_abort(run->pool); /* nothing will be installed */
+	else if (f->wheel)
+		pool_add(run->pool, f);
 }
 
-static void check_and_store(struct dl_run *run, struct sync_fetch *f,
+static void check_and_store(struct dl_run *run, struct dl_req *r,
 			    struct idx_response *resp)
 {
+	struct sync_fetch *f = r->f;
 	struct strbuf path = STRBUF_INIT;
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0, i;
 	char hex[65];
 
-	f->bytes = resp->body.len;
-	run->bytes += resp->body.len;
-	if (f->size >= 0 && (uint64_t)f->size != resp->body.len) {
+	/* what did not go through the sink: a file:// URL's bytes */
+	if (resp->body.len)
+		body_sink(resp->body.buf, resp->body.len, r);
+	if (!r->werr && r->fd < 0)
+		body_open(r); /* an empty body */
+	if (r->werr) {
+		f->rc = r->werr;
+		f->err = r->wrr;
+		return;
+	}
+	f->bytes = r->nbytes;
+	run->bytes += r->nbytes;
+	if (f->size >= 0 && (uint64_t)f->size != r->nbytes) {
 		f->rc = cvl_error_set(&f->err, CVL_EHASH,
-				      "size mismatch for '%s': the lock says %lld bytes, got %zu",
+				      "size mismatch for '%s': the lock says %lld bytes, got %llu",
 				      f->filename, (long long)f->size,
-				      resp->body.len);
+				      (unsigned long long)r->nbytes);
 		cvl_error_hint(&f->err, "the file changed since it was locked; nothing was installed");
 		return;
 	}
-	sha256_hex(resp->body.buf, resp->body.len, hex);
+	if (!EVP_DigestFinal_ex(r->md, md, &mdlen) || mdlen != 32)
+		BUG("EVP_DigestFinal_ex failed");
+	for (i = 0; i < mdlen; i++) {
+		hex[2 * i] = "0123456789abcdef"[md[i] >> 4];
+		hex[2 * i + 1] = "0123456789abcdef"[md[i] & 15];
+	}
+	hex[64] = '\0';
 	if (strcmp(hex, f->sha256)) {
 		f->rc = cvl_error_set(&f->err, CVL_EHASH,
 				      "hash mismatch for '%s': expected sha256 %s, got %s",
@@ -201,13 +407,24 @@ static void check_and_store(struct dl_run *run, struct sync_fetch *f,
 		cvl_error_hint(&f->err, "the file changed since it was locked, or the download was altered; nothing was installed");
 		return;
 	}
+	/*
+	 * No fsync, as in index/cache.c: the name is the content's hash, and
+	 * the reader of a file torn by a crash finds that out when it unpacks
+	 * it (sync_wheel_unpack checks RECORD hashes) and fetches again.
+	 */
 	sync_cache_wheel_path(run->opts->cache_dir, f->sha256, &path);
-	f->rc = write_cached(path.buf, resp->body.buf, resp->body.len, &f->err);
-	if (!f->rc) {
-		f->wheel = strbuf_detach(&path, NULL);
-		f->downloaded = true;
+	if (close(r->fd) < 0 || rename(r->tmp.buf, path.buf) < 0) {
+		r->fd = -1;
+		f->rc = cvl_error_set(&f->err, CVL_EIO,
+				      "cannot rename '%s' to '%s': %s",
+				      r->tmp.buf, path.buf, strerror(errno));
+		strbuf_release(&path);
+		return;
 	}
-	strbuf_release(&path);
+	r->fd = -1;
+	strbuf_reset(&r->tmp); /* renamed: nothing to remove */
+	f->wheel = strbuf_detach(&path, NULL);
+	f->downloaded = true;
 }
 
 /* The fallback index page arrived: find the file and fetch it. */
@@ -273,7 +490,10 @@ static void on_done(const struct idx_request *req, struct idx_response *resp,
 		strbuf_release(&name);
 		goto out;
 	}
-	if (rc == -CVL_ETOOBIG && f->size >= 0) {
+	if (rc < 0 && r->werr) {
+		f->rc = r->werr;
+		f->err = r->wrr;
+	} else if (rc == -CVL_ETOOBIG && f->size >= 0) {
 		f->rc = cvl_error_set(&f->err, CVL_EHASH,
 				      "size mismatch for '%s': larger than the %lld bytes the lock says",
 				      f->filename, (long long)f->size);
@@ -290,10 +510,13 @@ static void on_done(const struct idx_request *req, struct idx_response *resp,
 		on_page(r, resp);
 		goto out;
 	} else {
-		check_and_store(r->run, f, resp);
+		check_and_store(r->run, r, resp);
 	}
 	finish(r->run, f);
 out:
+	body_discard(r);
+	strbuf_release(&r->tmp);
+	EVP_MD_CTX_free(r->md);
 	free(r->url);
 	free(r);
 }
@@ -309,6 +532,8 @@ static void submit(struct dl_run *run, struct sync_fetch *f, const char *url,
 	r->is_page = is_page;
 	r->fallback = fallback;
 	r->url = xstrdup(url);
+	strbuf_init(&r->tmp, 0);
+	r->fd = -1;
 	idx_request_init(&req, r->url);
 	req.cache = IDX_CACHE_NONE;
 	req.user = r;
@@ -317,6 +542,10 @@ static void submit(struct dl_run *run, struct sync_fetch *f, const char *url,
 	} else {
 		/* one byte more than the lock's size: a longer body is caught */
 		req.max_size = f->size >= 0 ? (size_t)f->size + 1 : WHEEL_MAX;
+		req.sink = body_sink;
+		r->md = EVP_MD_CTX_new();
+		if (!r->md || !EVP_DigestInit_ex(r->md, EVP_sha256(), NULL))
+			BUG("EVP_DigestInit_ex failed");
 	}
 	idx_http_submit(run->http, &req, on_done, run);
 }
@@ -371,6 +600,7 @@ int sync_download(struct sync_fetch *items, size_t n,
 	struct dl_run run;
 	size_t i;
 	int rc = 0;
+	int64_t t0 = now_ms();
 
 	if (!st)
 		st = &dummy;
@@ -392,6 +622,8 @@ int sync_download(struct sync_fetch *items, size_t n,
 			    f->filename);
 		strbuf_reset(&path);
 		sync_cache_wheel_path(opts->cache_dir, f->sha256, &path);
+		free(f->unpacked);
+		f->unpacked = NULL;
 		if (stat(path.buf, &sb) == 0 && S_ISREG(sb.st_mode) &&
 		    (f->size < 0 || (int64_t)sb.st_size == f->size)) {
 			free(f->wheel);
@@ -400,6 +632,12 @@ int sync_download(struct sync_fetch *items, size_t n,
 			continue;
 		}
 		run.total++;
+	}
+	if (opts->unpack) {
+		run.pool = pool_start(opts->cache_dir, opts->jobs);
+		for (i = 0; i < n; i++)
+			if (items[i].wheel)
+				pool_add(run.pool, &items[i]);
 	}
 	if (!run.total)
 		goto out;
@@ -411,8 +649,10 @@ int sync_download(struct sync_fetch *items, size_t n,
 	hopts.cache_dir = NULL; /* our own cache, by hash */
 	hopts.offline = opts->offline;
 	rc = idx_http_new(&run.http, &hopts, err);
-	if (rc < 0)
+	if (rc < 0) {
+		pool_abort(run.pool);
 		goto out;
+	}
 	if (opts->progress)
 		idx_http_set_progress(run.http, progress_cb, &run, 100);
 	for (i = 0; i < n; i++) {
@@ -430,8 +670,11 @@ int sync_download(struct sync_fetch *items, size_t n,
 	}
 	rc = idx_http_run(run.http, err);
 	idx_http_free(run.http);
-	if (rc < 0)
+	st->transfer_ms = now_ms() - t0;
+	if (rc < 0) {
+		pool_abort(run.pool);
 		goto out;
+	}
 	for (i = 0; i < n; i++) {
 		struct sync_fetch *f = &items[i];
 
@@ -448,6 +691,7 @@ int sync_download(struct sync_fetch *items, size_t n,
 		}
 	}
 out:
+	pool_finish(run.pool, rc < 0);
 	strbuf_release(&path);
 	strbuf_release(&url);
 	return rc;
@@ -546,6 +790,29 @@ out:
 	return ok;
 }
 
+/* The trees this process unpacked (their paths), under made_lock. */
+static pthread_mutex_t made_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct strvec made = STRVEC_INIT;
+
+static bool made_here(const char *dir)
+{
+	bool found = false;
+	size_t i;
+
+	pthread_mutex_lock(&made_lock);
+	for (i = 0; i < made.nr && !found; i++)
+		found = !strcmp(made.v[i], dir);
+	pthread_mutex_unlock(&made_lock);
+	return found;
+}
+
+static void made_add(const char *dir)
+{
+	pthread_mutex_lock(&made_lock);
+	strvec_push(&made, dir);
+	pthread_mutex_unlock(&made_lock);
+}
+
 int sync_unpack_cached(const char *cache_dir, const char *sha256,
 		       const char *wheel, struct strbuf *out,
 		       struct cvl_error *err)
@@ -563,13 +830,13 @@ int sync_unpack_cached(const char *cache_dir, const char *sha256,
 		struct strbuf old = STRBUF_INIT;
 		static unsigned counter;
 
-		if (unpacked_intact(dir, seal.buf)) {
+		if (made_here(dir) || unpacked_intact(dir, seal.buf)) {
 			strbuf_release(&seal);
 			return 0;
 		}
 		/* out of the way first, so that no reader sees it half gone */
 		strbuf_addf(&old, "%s.damaged-%ld-%u", dir, (long)getpid(),
-			    counter++);
+			    __atomic_fetch_add(&counter, 1, __ATOMIC_RELAXED));
 		if (rename(dir, old.buf) == 0 && sync_rm_rf(old.buf, err) < 0)
 			cvl_error_clear(err);
 		strbuf_release(&old);
@@ -577,8 +844,10 @@ int sync_unpack_cached(const char *cache_dir, const char *sha256,
 	rc = make_parents(dir, err);
 	if (rc == 0)
 		rc = sync_wheel_unpack(wheel, dir, err);
-	if (rc == 0)
+	if (rc == 0) {
 		touch(seal.buf);
+		made_add(dir);
+	}
 	if (rc < 0 && stat(dir, &st) == 0 && S_ISDIR(st.st_mode)) {
 		/* another process unpacked it first */
 		cvl_error_clear(err);

@@ -493,6 +493,9 @@ struct sync_fetch {
 	int64_t size;         /* -1 unknown */
 	/* out */
 	char *wheel;          /* the cached wheel's path, once there */
+	char *unpacked;       /* with opts.unpack: its unpacked tree, or
+				 NULL (not unpacked: sync_unpack_cached
+				 tells why) */
 	bool downloaded;      /* fetched by this call (not a cache hit) */
 	uint64_t bytes;       /* bytes fetched */
 	int rc;               /* 0 or -CVL_E* */
@@ -507,12 +510,22 @@ struct sync_download_opts {
 	/* progress, from inside the transfers (NULL: none) */
 	void (*progress)(size_t done, size_t total, uint64_t bytes, void *data);
 	void *progress_data;
+	/*
+	 * Also unpack every wheel into the cache (sync_unpack_cached), in
+	 * `jobs` threads (0: one per processor, at most 8), each as soon as
+	 * it is checked and stored, while the others download.  A failed
+	 * unpack only leaves `unpacked` NULL.
+	 */
+	bool unpack;
+	unsigned jobs;
 };
 
 struct sync_download_stats {
 	size_t cached;     /* already in the cache */
 	size_t downloaded;
 	uint64_t bytes;
+	int64_t transfer_ms; /* until the last transfer ended (not the
+				unpacking that goes on after it) */
 };
 
 void sync_fetch_release(struct sync_fetch *f);

@@ -1227,6 +1227,116 @@ START_TEST(test_install_failures)
 }
 END_TEST
 
+/*
+ * sync_download with opts.unpack: every wheel unpacked by the worker
+ * threads as it arrives (or from the cache); one whose RECORD lies is
+ * downloaded but not unpacked, and sync_unpack_cached says why.
+ */
+START_TEST(test_download_and_unpack)
+{
+	enum { NW = 6 };
+	static const struct member lie[] = {
+		{ "demo-1.0.dist-info/WHEEL", WHEEL_TEXT, 0, -1 },
+		{ "demo/__init__.py", "VALUE = 42\n", 0, -1 },
+		{ "demo-1.0.dist-info/RECORD",
+		  "demo/__init__.py,sha256=47DEQpj8HBSa-_TImW-5JCeuQeRkm5NMpJWZG3hSuFU,11\n",
+		  0, -1 },
+	};
+	struct cvl_error err = CVL_ERROR_INIT;
+	struct sync_download_opts o;
+	struct sync_download_stats st;
+	struct sync_fetch f[NW + 1];
+	char hex[NW + 1][65], name[NW + 1][64], *url[NW + 1];
+	struct strbuf cache = STRBUF_INIT, p = STRBUF_INIT;
+	int round;
+	size_t i;
+
+	memset(f, 0, sizeof(f));
+	for (i = 0; i <= NW; i++) {
+		struct member m = { "demo/n.py", NULL, 0, -1 };
+		char data[32];
+		char *whl;
+		struct strbuf u = STRBUF_INIT, body = STRBUF_INIT;
+		int fd;
+
+		snprintf(data, sizeof(data), "N = %zu\n", i);
+		m.data = data;
+		/* raw_wheel() writes demo-1.0-py3-none-any.whl */
+		snprintf(name[i], sizeof(name[i]), "demo-1.%zu-py3-none-any.whl",
+			 i < NW ? i + 1 : 0);
+		whl = i < NW ? build_wheel(name[i], &m, 1, false)
+			     : raw_wheel(lie, ARRAY_SIZE(lie));
+		fd = open(whl, O_RDONLY);
+		ck_assert_int_ge(fd, 0);
+		for (;;) {
+			char buf[4096];
+			ssize_t r = read(fd, buf, sizeof(buf));
+
+			ck_assert_int_ge(r, 0);
+			if (!r)
+				break;
+			strbuf_add(&body, buf, (size_t)r);
+		}
+		close(fd);
+		sha256_hex(body.buf, body.len, hex[i]);
+		ck_assert_int_eq(url_from_path(whl, &u, &err), 0);
+		url[i] = strbuf_detach(&u, NULL);
+		f[i].name = "demo";
+		f[i].filename = name[i];
+		f[i].url = url[i];
+		f[i].sha256 = hex[i];
+		f[i].size = (int64_t)body.len;
+		strbuf_release(&body);
+		free(whl);
+	}
+	strbuf_addf(&cache, "%s/cache", tmpdir);
+	memset(&o, 0, sizeof(o));
+	o.cache_dir = cache.buf;
+	o.unpack = true;
+	o.jobs = 3;
+	/* downloaded and unpacked, then both from the cache */
+	for (round = 0; round < 2; round++) {
+		ck_assert_msg(sync_download(f, NW + 1, &o, &st, &err) == 0,
+			      "%s", err.msg);
+		ck_assert_uint_eq(round ? st.cached : st.downloaded, NW + 1);
+		for (i = 0; i < NW; i++) {
+			char *text;
+
+			strbuf_reset(&p);
+			sync_cache_unpacked_path(cache.buf, hex[i], &p);
+			ck_assert_ptr_nonnull(f[i].unpacked);
+			ck_assert_str_eq(f[i].unpacked, p.buf);
+			strbuf_addstr(&p, "/demo/n.py");
+			text = read_file(p.buf);
+			ck_assert_int_eq(strtol(text + 4, NULL, 10), (long)i);
+			free(text);
+		}
+		ck_assert_int_eq(f[NW].rc, 0);
+		ck_assert_ptr_nonnull(f[NW].wheel);
+		ck_assert_ptr_null(f[NW].unpacked);
+		strbuf_reset(&p);
+		ck_assert_int_eq(sync_unpack_cached(cache.buf, hex[NW],
+						    f[NW].wheel, &p, &err),
+				 -CVL_EHASH);
+		ck_assert(strstr(err.msg, "does not match its RECORD hash"));
+		for (i = 0; i <= NW; i++)
+			sync_fetch_release(&f[i]);
+	}
+
+	/* a download that fails: its error, no unpacked tree for it */
+	f[0].sha256 = hex[1];
+	o.jobs = 0;
+	ck_assert_int_eq(sync_download(f, 1, &o, &st, &err), -CVL_EHASH);
+	ck_assert_ptr_null(f[0].unpacked);
+	sync_fetch_release(&f[0]);
+
+	for (i = 0; i <= NW; i++)
+		free(url[i]);
+	strbuf_release(&cache);
+	strbuf_release(&p);
+}
+END_TEST
+
 /* ---- suite -------------------------------------------------------------- */
 
 Suite *suite_sync_wheel(void)
@@ -1243,6 +1353,7 @@ Suite *suite_sync_wheel(void)
 	tcase_add_test(tc, test_unpack_metadata);
 	tcase_add_test(tc, test_unpack_record_mismatch);
 	tcase_add_test(tc, test_unpack_not_a_wheel);
+	tcase_add_test(tc, test_download_and_unpack);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("install");
