@@ -4,13 +4,14 @@
  *
  * Every wheel is one request of index/'s transport (parallel, retries,
  * netrc, file:// for local paths), with the body bounded by the lock's
- * size.  The body is checked (size, sha256) in memory, then written to a
- * temporary file next to its place in the cache and renamed: the cache
- * never holds a file that the lock's hash did not vouch for, and a killed
- * download leaves at most a temporary file (removed by the next
- * download of the same wheel's directory, or by cvlock cache prune).
- * Bodies live in memory until checked, so a wheel larger than the
- * transport's body cap (the lock's size, else WHEEL_MAX) is refused.
+ * size.  The body goes to a temporary file next to its place in the
+ * cache as it arrives (the transport's sink; hashed on the way, started
+ * again on a retry), and is renamed into place only once its size and
+ * sha256 are the lock's: the cache never holds a file that the lock's
+ * hash did not vouch for; a failed download removes its file, and a
+ * killed one leaves at most a temporary file (removed by cvlock cache
+ * prune).  A wheel larger than the lock's size (else WHEEL_MAX) is
+ * refused as it arrives.
  *
  * With opts.unpack, worker threads unpack each wheel (sync_unpack_cached)
  * as soon as it is stored, while the others still download: the event

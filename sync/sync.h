@@ -476,10 +476,10 @@ int sync_remove_leftovers(const struct sync_venv *v, size_t *removed,
  * and the package names an `index`, the index's page of the project is
  * read and the file of the same name and sha256 fetched from there
  * (PEP 751's fallback).  The body is bounded by the lock's `size` (when
- * given) while it arrives; its size and sha256 are checked before it is
- * written to a temporary file in the cache and renamed into place, so the
- * cache never holds a wheel whose hash is not the lock's.  A cached wheel
- * is trusted by its name (it was checked when written).
+ * given) while it arrives, written to a temporary file in the cache and
+ * renamed into place once its size and sha256 are checked, so the cache
+ * never holds a wheel whose hash is not the lock's.  A cached wheel is
+ * trusted by its name (it was checked when written).
  * ====================================================================== */
 
 struct sync_fetch {
