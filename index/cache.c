@@ -399,27 +399,65 @@ static int read_all(int fd, struct strbuf *out, size_t max)
 }
 
 /*
- * tr_entry_parse() of a whole entry file in `data`, whose buffer then
- * becomes the body (moved to its start) instead of being copied.
+ * Read the entry file `fd` of `size` bytes into `e`: its header from the
+ * first block, its body straight into e->body (the body is not copied).
+ * Returns 0, -CVL_EINVAL when it is not a valid entry for `key` (torn,
+ * corrupt, another format or a hash collision), or -CVL_EIO with errno
+ * set.
  */
-static int take_entry(struct tr_entry *e, const char *key, struct strbuf *data)
+static int read_entry(int fd, size_t size, const char *key,
+		      struct tr_entry *e)
 {
-	size_t hdr_len;
+	char head[4096];
+	struct strbuf data = STRBUF_INIT;
+	size_t n = 0, hdr_len;
 	uint64_t body_len = 0;
+	int rc, e2;
 
-	tr_entry_release(e);
-	if (tr_entry_parse_header(e, data->buf, data->len, &hdr_len,
-				  &body_len) ||
-	    (key && strcmp(e->key, key)) || body_len != data->len - hdr_len) {
-		tr_entry_release(e);
-		return -CVL_EINVAL;
+	while (n < sizeof(head)) {
+		ssize_t r = read(fd, head + n, sizeof(head) - n);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -CVL_EIO;
+		if (r == 0)
+			break;
+		n += (size_t)r;
 	}
-	memmove(data->buf, data->buf + hdr_len, (size_t)body_len);
-	strbuf_setlen(data, (size_t)body_len);
-	strbuf_release(&e->body);
-	e->body = *data;
-	strbuf_init(data, 0);
-	return 0;
+	tr_entry_release(e);
+	if (!tr_entry_parse_header(e, head, n, &hdr_len, &body_len)) {
+		if ((key && strcmp(e->key, key)) || body_len != size - hdr_len) {
+			tr_entry_release(e);
+			return -CVL_EINVAL;
+		}
+		strbuf_init(&e->body, (size_t)body_len + 1);
+		strbuf_add(&e->body, head + hdr_len, n - hdr_len);
+		if (read_all(fd, &e->body, (size_t)body_len) < 0) {
+			e2 = errno;
+			tr_entry_release(e);
+			errno = e2;
+			return e2 == EFBIG ? -CVL_EINVAL : -CVL_EIO;
+		}
+		if (e->body.len != body_len) {
+			tr_entry_release(e);
+			return -CVL_EINVAL;
+		}
+		return 0;
+	}
+	/* a header longer than the first block, or none: all of it */
+	tr_entry_release(e);
+	strbuf_init(&data, size + 1);
+	strbuf_add(&data, head, n);
+	if (read_all(fd, &data, ENTRY_MAX) < 0) {
+		e2 = errno;
+		strbuf_release(&data);
+		errno = e2;
+		return -CVL_EIO;
+	}
+	rc = tr_entry_parse(e, key, data.buf, data.len) ? -CVL_EINVAL : 0;
+	strbuf_release(&data);
+	return rc;
 }
 
 void tr_unlink_if_same(const char *path, const struct stat *st)
@@ -434,7 +472,7 @@ void tr_unlink_if_same(const char *path, const struct stat *st)
 int tr_cache_load(const struct idx_cache *c, const char *key,
 		  struct tr_entry *e, struct cvl_error *err)
 {
-	struct strbuf path = STRBUF_INIT, data = STRBUF_INIT;
+	struct strbuf path = STRBUF_INIT;
 	struct stat st;
 	int fd, rc = 0;
 
@@ -459,26 +497,24 @@ int tr_cache_load(const struct idx_cache *c, const char *key,
 		strbuf_release(&path);
 		return 0;
 	}
-	strbuf_init(&data, (size_t)st.st_size + 1);
-	if (read_all(fd, &data, ENTRY_MAX) < 0) {
+	rc = read_entry(fd, (size_t)st.st_size, key, e);
+	if (rc == -CVL_EIO) {
 		int e2 = errno;
 
 		close(fd);
 		rc = cvl_error_set(err, CVL_EIO, "cannot read cache entry '%s': %s",
 				   path.buf, strerror(e2));
-		strbuf_release(&data);
 		strbuf_release(&path);
 		return rc;
 	}
 	close(fd);
-	if (take_entry(e, key, &data)) {
+	if (rc) {
 		/* torn, corrupt, another format or a hash collision: a miss */
 		tr_unlink_if_same(path.buf, &st);
 		rc = 0;
 	} else {
 		rc = 1;
 	}
-	strbuf_release(&data);
 	strbuf_release(&path);
 	return rc;
 }

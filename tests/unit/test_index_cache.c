@@ -245,6 +245,67 @@ static void store_one(struct idx_cache *c, const char *key, const char *body,
 	tr_entry_release(&e);
 }
 
+/*
+ * tr_cache_load() reads the header from the first 4 KiB and the body
+ * straight into the entry; a longer header takes the other way.  Both
+ * load what was stored, and refuse every torn or longer file.
+ */
+START_TEST(entry_load_sizes)
+{
+	static const size_t body_sizes[] = { 0, 5, 4000, 5000, 300000 };
+	static const size_t etag_sizes[] = { 3, 3900, 4090, 9000 };
+	struct idx_cache c;
+	size_t b, t;
+
+	idx_cache_init(&c, tmpdir);
+	for (b = 0; b < ARRAY_SIZE(body_sizes); b++) {
+		for (t = 0; t < ARRAY_SIZE(etag_sizes); t++) {
+			struct tr_entry e, got;
+			struct strbuf ser = STRBUF_INIT, path = STRBUF_INIT;
+			size_t i, cut;
+			char *etag = xmalloc(etag_sizes[t] + 1);
+
+			entry_fill(&e, "k1", "https://h/x", "");
+			for (i = 0; i < body_sizes[b]; i++)
+				strbuf_addch(&e.body, (char)('a' + i % 23));
+			memset(etag, 'e', etag_sizes[t]);
+			etag[etag_sizes[t]] = '\0';
+			e.etag = etag;
+			ck_assert_int_eq(tr_cache_store(&c, &e, NULL), 0);
+			tr_entry_init(&got);
+			ck_assert_int_eq(tr_cache_load(&c, "k1", &got, NULL), 1);
+			ck_assert_str_eq(got.etag, etag);
+			ck_assert_uint_eq(got.body.len, e.body.len);
+			ck_assert_mem_eq(got.body.buf, e.body.buf, e.body.len);
+			ck_assert_int_eq(got.body.buf[got.body.len], '\0');
+			ck_assert_int_eq(tr_cache_load(&c, "k2", &got, NULL), 0);
+
+			/* torn at a few places, or one byte too long: a miss */
+			tr_entry_serialize(&e, &ser);
+			tr_cache_path(&c, "k1", &path);
+			for (cut = 1; cut <= 9; cut++) {
+				write_file(path.buf, ser.buf, ser.len * cut / 10);
+				ck_assert_int_eq(tr_cache_load(&c, "k1", &got, NULL), 0);
+			}
+			write_file(path.buf, ser.buf, ser.len - 1);
+			ck_assert_int_eq(tr_cache_load(&c, "k1", &got, NULL), 0);
+			strbuf_addch(&ser, 'x');
+			write_file(path.buf, ser.buf, ser.len);
+			ck_assert_int_eq(tr_cache_load(&c, "k1", &got, NULL), 0);
+			write_file(path.buf, ser.buf, ser.len - 1);
+			ck_assert_int_eq(tr_cache_load(&c, "k1", &got, NULL), 1);
+			ck_assert_uint_eq(got.body.len, e.body.len);
+
+			tr_entry_release(&got);
+			tr_entry_release(&e);
+			strbuf_release(&ser);
+			strbuf_release(&path);
+		}
+	}
+	idx_cache_release(&c);
+}
+END_TEST
+
 START_TEST(torn_entries_are_misses)
 {
 	struct idx_cache c;
@@ -833,6 +894,7 @@ Suite *suite_index_cache(void)
 	tcase_add_loop_test(tc, freshness, 0, (int)ARRAY_SIZE(fresh_cases));
 	tcase_add_test(tc, forever_is_fresh);
 	tcase_add_test(tc, torn_entries_are_misses);
+	tcase_add_test(tc, entry_load_sizes);
 	tcase_add_test(tc, concurrent_writers);
 	tcase_add_test(tc, fresh_entry_makes_no_request);
 	tcase_add_test(tc, offline);
