@@ -112,12 +112,16 @@ test_expect_success 'a killed first sync of an empty cache is repaired too' '
 
 test_expect_success 'two syncs at once: one installs, the other finds nothing to do' '
 	rm -rf "$TRASH/env" &&
-	"$CVLOCK" sync --python "$PY" --venv "$TRASH/env" b/pylock.toml 2>err1 &
-	p1=$!
-	"$CVLOCK" sync --python "$PY" --venv "$TRASH/env" b/pylock.toml 2>err2 &
-	p2=$!
-	wait $p1; s1=$?
-	wait $p2; s2=$?
+	{
+		# "rm && sync &" would run rm in the background too: the
+		# second sync could find a half-removed environment
+		"$CVLOCK" sync --python "$PY" --venv "$TRASH/env" b/pylock.toml 2>err1 &
+		p1=$!
+		"$CVLOCK" sync --python "$PY" --venv "$TRASH/env" b/pylock.toml 2>err2 &
+		p2=$!
+		wait $p1; s1=$?
+		wait $p2; s2=$?
+	} &&
 	cat err1 err2 >both &&
 	{
 		test "$s1 $s2" = "0 0" &&
