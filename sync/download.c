@@ -635,11 +635,11 @@ int sync_download(struct sync_fetch *items, size_t n,
 		run.total++;
 	}
 	/*
-	 * libarchive loaded here, before any thread (util.h: the lazy
-	 * loading does not lock); when it cannot be, no pool, and the
-	 * caller's own unpack tells why.
+	 * libarchive loaded here, before any thread, and only when there
+	 * is a wheel to install (a no-op sync does not load it); when it
+	 * cannot be, no pool, and the caller's own unpack tells why.
 	 */
-	if (opts->unpack && cvl_lib_load(CVL_LIB_ARCHIVE, NULL) == 0) {
+	if (opts->unpack && n && cvl_lib_load(CVL_LIB_ARCHIVE, NULL) == 0) {
 		run.pool = pool_start(opts->cache_dir, opts->jobs);
 		for (i = 0; i < n; i++)
 			if (items[i].wheel)

@@ -5,7 +5,8 @@
  * a library without one of the functions cvlock calls is refused then, not
  * in the middle of a transfer.  Libraries are never dlclose()d: libcurl
  * keeps global state until exit, and a closed library would hide the
- * origin of any leak report.
+ * origin of any leak report.  Loading runs under pthread_once(), so any
+ * thread may be the first to call a shim.
  */
 #include "config.h"
 #include "util/util.h"
@@ -74,6 +75,7 @@ bool cvl_imf_fixdate(const char *s, time_t *out)
 
 #if CVL_LAZY_LIBS
 #include <dlfcn.h>
+#include <pthread.h>
 
 struct lazylib {
 	const char *what;    /* for messages */
@@ -142,12 +144,29 @@ fail:
 	l->state = -1;
 }
 
+static void open_curl(void)
+{
+	lib_open(&libs[CVL_LIB_CURL]);
+}
+
+static void open_archive(void)
+{
+	lib_open(&libs[CVL_LIB_ARCHIVE]);
+}
+
+/* sync's unpack threads may be the first to call libarchive */
+static pthread_once_t once[CVL_LIB_COUNT] = { PTHREAD_ONCE_INIT,
+					       PTHREAD_ONCE_INIT };
+static void (*const openers[CVL_LIB_COUNT])(void) = {
+	[CVL_LIB_CURL] = open_curl,
+	[CVL_LIB_ARCHIVE] = open_archive,
+};
+
 int cvl_lib_load(enum cvl_lib lib, struct cvl_error *err)
 {
 	struct lazylib *l = &libs[lib];
 
-	if (!l->state)
-		lib_open(l);
+	pthread_once(&once[lib], openers[lib]);
 	if (l->state > 0)
 		return 0;
 	cvl_error_set(err, CVL_EINTERNAL, "%s", l->failure);

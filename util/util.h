@@ -389,9 +389,9 @@ int cvl_run(struct cvl_run *r, struct cvl_error *err) WARN_UNUSED_RESULT;
  * result): 0, or -CVL_EINTERNAL with "cannot load libcurl (libcurl.so.4):
  * <dlerror>" and a hint naming the package.  In a build linked directly
  * it returns 0 at once.  CVLOCK_LIBCURL and CVLOCK_LIBARCHIVE name another
- * file to load (the tests make loading fail with them).  No locking:
- * load a library before starting threads that use it (sync_download
- * loads libarchive before its unpack threads).
+ * file to load (the tests make loading fail with them).  Loading runs
+ * under pthread_once(): any thread may load; a caller that starts threads
+ * may still load first to report a failure once (sync_download does).
  */
 enum cvl_lib { CVL_LIB_CURL, CVL_LIB_ARCHIVE, CVL_LIB_COUNT };
 
