@@ -27,49 +27,6 @@
 #define CVL_PRINTF(f, a)
 #define WARN_UNUSED_RESULT
 #define CVL_NORETURN
-/* ---- paths (util/path.c) ------------------------------------------------- */
-
-/*
- * The directory part of `path`: "a/b" for "a/b/c", "." for "c", "/" for
- * "/c" (appended to `out`, or as a new string); the last part: "c".
- */
-void path_dirname(const char *path, struct strbuf *out);
-char *path_dirname_dup(const char *path);
-const char *path_basename(const char *path);
-
-/* ---- running programs (util/run.c) ----------------------------------------- */
-
-/*
- * Run argv[0] (looked up on PATH when it has no '/') with argv, stdin
- * from `stdin_path` (NULL: /dev/null), in directory `dir` (NULL: ours),
- * in its own process group.  stdout is collected into `out` (NULL:
- * discarded), stderr into `errout` (NULL: inherited).  Returns 0 when the
- * program ran, whatever its exit status (in `status`: the exit code, or
- * 128 + the signal); -CVL_ENOTFOUND when it does not exist; -CVL_EIO
- * when it cannot be started, outlives `timeout_ms` (then its process
- * group is killed) or prints more than `max_output` bytes.
- *
- *     const char *argv[] = { "git", "rev-parse", "--show-prefix", NULL };
- *     struct strbuf out = STRBUF_INIT;
- *     struct cvl_run r = { .argv = argv, .out = &out };
- *     if (cvl_run(&r, &err) == 0 && r.status == 0) ... out.buf ...
- */
-struct cvl_run {
-	const char *const *argv;
-	const char *dir;
-	const char *stdin_path;
-	struct strbuf *out;
-	struct strbuf *errout;
-	size_t max_output; /* per stream; 0: 64 MiB */
-	int timeout_ms;    /* 0: none */
-	int status;        /* out */
-};
-
-int cvl_run(struct cvl_run *r, struct cvl_error *err) WARN_UNUSED_RESULT;
-
-/* Last, so that the system headers above are already declared. */
-#include "util/banned.h"
-
 #endif
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
