@@ -293,19 +293,6 @@ static bool is_leap(int64_t y)
 	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant). */
-static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
-{
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 static bool digits(const char *s, size_t n, int64_t *out)
 {
 	size_t i;
@@ -366,7 +353,7 @@ int idx__parse_iso8601(const char *s, size_t len, int64_t *out)
 	}
 	if (i != len)
 		return -1;
-	t = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
+	t = cvl_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
 	*out = t - oh * 3600 - om * 60;
 	return 0;
 }

@@ -163,26 +163,13 @@ static bool parse_dt(const char *type, const char *s, struct dt *t)
 	return !*s;
 }
 
-/* Days since 1970-01-01 in the proleptic Gregorian calendar. */
-static long days_from_civil(int y, int m, int d)
-{
-	long era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 static bool dt_equal(const struct dt *a, const struct dt *b)
 {
 	if (a->has_offset) {
-		long long ma = (days_from_civil(a->y, a->mo, a->d) * 1440LL +
-				a->h * 60 + a->mi - a->offset);
-		long long mb = (days_from_civil(b->y, b->mo, b->d) * 1440LL +
-				b->h * 60 + b->mi - b->offset);
+		long long ma = cvl_days_from_civil(a->y, a->mo, a->d) * 1440LL +
+			       a->h * 60 + a->mi - a->offset;
+		long long mb = cvl_days_from_civil(b->y, b->mo, b->d) * 1440LL +
+			       b->h * 60 + b->mi - b->offset;
 
 		return ma == mb && a->s == b->s && a->ms == b->ms;
 	}

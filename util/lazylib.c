@@ -14,19 +14,6 @@
 
 #include <time.h>
 
-/* days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant) */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 static bool two_digits(const char *s, int *out)
 {
 	if (s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9')
@@ -68,7 +55,7 @@ bool cvl_imf_fixdate(const char *s, time_t *out)
 	if (year < 1970 || mday < 1 || mday > mdays[mon] ||
 	    (mon == 1 && mday == 29 && !leap) || hh > 23 || mm > 59 || ss > 59)
 		return false;
-	*out = (time_t)(days_from_civil(year, mon + 1, mday) * 86400 +
+	*out = (time_t)(cvl_days_from_civil(year, mon + 1, mday) * 86400 +
 			hh * 3600 + mm * 60 + ss);
 	return true;
 }

@@ -290,6 +290,11 @@ int url_from_path(const char *path, struct strbuf *out,
 int atomic_write_file(const char *path, const void *data, size_t len,
 		      struct cvl_error *err) WARN_UNUSED_RESULT;
 
+/* ---- dates (util/date.c) ------------------------------------------------ */
+
+/* Days since 1970-01-01 of proleptic Gregorian date y-m-d (m: 1-12). */
+int64_t cvl_days_from_civil(int64_t y, int64_t m, int64_t d);
+
 /* ---- paths (util/path.c) ------------------------------------------------- */
 
 /*
