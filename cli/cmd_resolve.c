@@ -25,7 +25,6 @@
 #include "sync/sync.h"
 
 #include <ctype.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -1575,22 +1574,6 @@ out:
 	return r;
 }
 
-/*
- * With descriptor 0, 1 or 2 closed (2>&-), the next open() would take its
- * number, and a message for stderr could land in that file (the new
- * lockfile, a cache entry): the closed ones point at /dev/null first, as
- * git's sanitize_stdfds() does.
- */
-static void sanitize_std_fds(void)
-{
-	int fd = open("/dev/null", O_RDWR);
-
-	while (fd >= 0 && fd < 2)
-		fd = dup(fd);
-	if (fd > 2)
-		close(fd);
-}
-
 int cmd_resolve(int argc, char **argv, struct cvl_ctx *ctx)
 {
 	struct resolve_cmd rc;
@@ -1599,7 +1582,6 @@ int cmd_resolve(int argc, char **argv, struct cvl_ctx *ctx)
 	size_t nproject_own;
 	int npos, r;
 
-	sanitize_std_fds();
 	memset(&rc, 0, sizeof(rc));
 	rc.ctx = ctx;
 	cvl_project_opts_init(&rc.p);

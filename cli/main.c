@@ -2,6 +2,7 @@
 #include "config.h"
 #include "cli/cli.h"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 const struct cvl_command cvl_commands[] = {
@@ -32,12 +33,29 @@ const struct cvl_command *cvl_find_command(const char *name)
 	return NULL;
 }
 
+/*
+ * With descriptor 0, 1 or 2 closed (2>&-), the next open() would take its
+ * number, and a message for stderr could land in that file (a lockfile, a
+ * cache entry, a file being installed): the closed ones point at
+ * /dev/null first, as git's sanitize_stdfds() does.
+ */
+static void sanitize_std_fds(void)
+{
+	int fd = open("/dev/null", O_RDWR);
+
+	while (fd >= 0 && fd < 2)
+		fd = dup(fd);
+	if (fd > 2)
+		close(fd);
+}
+
 int main(int argc, char **argv)
 {
 	struct cvl_ctx ctx = { "cvlock", 0, false, false };
 	const struct cvl_command *cmd;
 	int i;
 
+	sanitize_std_fds();
 	ctx.color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];

@@ -351,6 +351,14 @@ test_expect_success 'an environment of another Python: exit 2 with a hint, --rec
 	test_cmp expect out
 '
 
+test_expect_success 'stdout and stderr closed: the messages go nowhere, not into the environment' '
+	sync p/pylock.toml --venv closed >&- 2>&- &&
+	sync p/pylock.toml --venv closed --check >out &&
+	echo "Nothing to do: 4 packages match the lock" >expect &&
+	test_cmp expect out &&
+	! grep -rl "Installed 4 packages" closed
+'
+
 test_expect_success 'no lockfile: exit 2' '
 	mkdir -p none && (cd none && test_expect_code 2 sync) 2>err &&
 	grep "pylock.toml" err
