@@ -139,33 +139,45 @@ static enum opt_type opt_type(int opt)
 	return OPT_POINTER; /* a struct curl_blob * */
 }
 
+/*
+ * Return REAL(t, fn)(h, opt, <the variadic argument, read as opt's type>)
+ * from a function whose va_list `ap` starts after `opt`; `bad` when the
+ * type is unknown.
+ */
+#define FORWARD_OPT(t, fn, h, opt, ap, bad)				\
+	do {								\
+		union opt_arg a_;					\
+									\
+		switch (opt_type((int)(opt))) {				\
+		case OPT_LONG:						\
+			a_.l = va_arg(ap, long);			\
+			va_end(ap);					\
+			return REAL(t, fn)(h, opt, a_.l);		\
+		case OPT_POINTER:					\
+			a_.p = va_arg(ap, void *);			\
+			va_end(ap);					\
+			return REAL(t, fn)(h, opt, a_.p);		\
+		case OPT_FUNCTION:					\
+			a_.f = va_arg(ap, void (*)(void));		\
+			va_end(ap);					\
+			return REAL(t, fn)(h, opt, a_.f);		\
+		case OPT_OFF_T:						\
+			a_.o = va_arg(ap, curl_off_t);			\
+			va_end(ap);					\
+			return REAL(t, fn)(h, opt, a_.o);		\
+		}							\
+		va_end(ap);						\
+		return bad;						\
+	} while (0)
+
 CURLcode curl_easy_setopt(CURL *c, CURLoption opt, ...)
 {
 	void *const *t = loaded(CVL_LIB_CURL);
-	union opt_arg a;
 	va_list ap;
 
 	va_start(ap, opt);
-	switch (opt_type((int)opt)) {
-	case OPT_LONG:
-		a.l = va_arg(ap, long);
-		va_end(ap);
-		return REAL(t, curl_easy_setopt)(c, opt, a.l);
-	case OPT_POINTER:
-		a.p = va_arg(ap, void *);
-		va_end(ap);
-		return REAL(t, curl_easy_setopt)(c, opt, a.p);
-	case OPT_FUNCTION:
-		a.f = va_arg(ap, void (*)(void));
-		va_end(ap);
-		return REAL(t, curl_easy_setopt)(c, opt, a.f);
-	case OPT_OFF_T:
-		a.o = va_arg(ap, curl_off_t);
-		va_end(ap);
-		return REAL(t, curl_easy_setopt)(c, opt, a.o);
-	}
-	va_end(ap);
-	return CURLE_BAD_FUNCTION_ARGUMENT;
+	FORWARD_OPT(t, curl_easy_setopt, c, opt, ap,
+		    CURLE_BAD_FUNCTION_ARGUMENT);
 }
 
 CURLcode curl_easy_getinfo(CURL *c, CURLINFO info, ...)
@@ -208,30 +220,10 @@ CURLMcode curl_multi_cleanup(CURLM *m)
 CURLMcode curl_multi_setopt(CURLM *m, CURLMoption opt, ...)
 {
 	void *const *t = loaded(CVL_LIB_CURL);
-	union opt_arg a;
 	va_list ap;
 
 	va_start(ap, opt);
-	switch (opt_type((int)opt)) {
-	case OPT_LONG:
-		a.l = va_arg(ap, long);
-		va_end(ap);
-		return REAL(t, curl_multi_setopt)(m, opt, a.l);
-	case OPT_POINTER:
-		a.p = va_arg(ap, void *);
-		va_end(ap);
-		return REAL(t, curl_multi_setopt)(m, opt, a.p);
-	case OPT_FUNCTION:
-		a.f = va_arg(ap, void (*)(void));
-		va_end(ap);
-		return REAL(t, curl_multi_setopt)(m, opt, a.f);
-	case OPT_OFF_T:
-		a.o = va_arg(ap, curl_off_t);
-		va_end(ap);
-		return REAL(t, curl_multi_setopt)(m, opt, a.o);
-	}
-	va_end(ap);
-	return CURLM_UNKNOWN_OPTION;
+	FORWARD_OPT(t, curl_multi_setopt, m, opt, ap, CURLM_UNKNOWN_OPTION);
 }
 
 CURLMcode curl_multi_add_handle(CURLM *m, CURL *c)
