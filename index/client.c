@@ -13,6 +13,7 @@
  * runs inside idx_client_fetch_*() itself.
  */
 #include "index/internal.h"
+#include "index/transport.h"
 
 #include <dirent.h>
 #include <strings.h>
@@ -814,6 +815,99 @@ static void drop_local_links(struct idx_page *page, const char *base)
 	page->nfiles = n;
 }
 
+/* ---- parsed pages in the cache ------------------------------------------- */
+
+/*
+ * A warm resolve reads every project page from the cache, and parsing
+ * them again (JSON or HTML, hashes, wheel names, versions) was most of
+ * its time.  So each page parsed from an http(s) response is stored in
+ * the cache too, encoded (index/page_codec.c), under a key of its own,
+ * with the response's URL, validators and freshness; while the response
+ * could be reused without asking the server (tr_http_may_reuse()), the
+ * stored page is read instead of the response.  Otherwise the response
+ * goes through the transport as before (revalidated, or fetched), and
+ * the page parsed from it replaces the stored one.  The URL in the entry
+ * lets `cvlock cache clean PROJECT` and `prune` treat both alike.
+ */
+static char *page_store_key(const struct idx_request *req, const char *name)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_addstr(&sb, "parsed-page-v1\nGET ");
+	url_strip_credentials(req->url, &sb);
+	if (req->accept)
+		strbuf_addf(&sb, "\naccept: %s", req->accept);
+	strbuf_addf(&sb, "\nproject: %s", name);
+	return strbuf_detach(&sb, NULL);
+}
+
+static bool is_http_url(const char *url)
+{
+	return has_scheme(url, "http") || has_scheme(url, "https");
+}
+
+/* The stored page for `req` into `page` when it may be used: true. */
+static bool page_store_load(struct idx_client *c, const struct idx_request *req,
+			    const char *name, struct idx_page *page)
+{
+	struct idx_cache *cache = idx_http_cache(c->http);
+	struct tr_entry e;
+	char *key;
+	bool hit = false;
+
+	if (!cache->dir || !is_http_url(req->url))
+		return false;
+	key = page_store_key(req, name);
+	tr_entry_init(&e);
+	if (tr_cache_load(cache, key, &e, NULL) == 1 &&
+	    tr_http_may_reuse(c->http, &e)) {
+		hit = !idx__page_decode(page, &e.body);
+		if (!hit)
+			tr_cache_remove(cache, key); /* damaged: parse again */
+	}
+	tr_entry_release(&e);
+	free(key);
+	if (hit)
+		tr_http_count_cache_hit(c->http);
+	return hit;
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+/* Store `page`, parsed from a response cached as `src`. */
+static void page_store_save(struct idx_client *c, const struct idx_request *req,
+			    const char *name, const struct tr_entry *src,
+			    const struct idx_page *page)
+{
+	struct idx_cache *cache = idx_http_cache(c->http);
+	struct tr_entry e;
+	int rc;
+
+	if (!src || !cache->dir || !is_http_url(req->url))
+		return;
+	tr_entry_init(&e);
+	e.key = page_store_key(req, name);
+	e.url = dup_or_null(src->url);
+	e.final_url = dup_or_null(src->final_url);
+	e.content_type = dup_or_null(src->content_type);
+	e.etag = dup_or_null(src->etag);
+	e.last_modified = dup_or_null(src->last_modified);
+	e.status = src->status;
+	e.stored = src->stored;
+	e.age = src->age;
+	e.max_age = src->max_age;
+	e.no_cache = src->no_cache;
+	e.forever = src->forever;
+	idx__page_encode(page, &e.body);
+	/* a cache that cannot be written only costs speed later */
+	rc = tr_cache_store(cache, &e, NULL);
+	(void)rc;
+	tr_entry_release(&e);
+}
+
 static void submit_index_page(struct page_job *job, size_t i);
 
 static void on_index_page(const struct idx_request *req,
@@ -840,6 +934,8 @@ static void on_index_page(const struct idx_request *req,
 			page_job_fail(job, rc, &perr);
 		} else {
 			drop_local_links(&job->pages[i], base);
+			page_store_save(c, req, job->name, resp->entry,
+					&job->pages[i]);
 			job->found[i] = true;
 		}
 	} else if (rc == -CVL_ENOTFOUND) {
@@ -860,7 +956,7 @@ static void submit_index_page(struct page_job *job, size_t i)
 	const struct index_source *s = &c->indexes[i];
 	struct strbuf url = STRBUF_INIT;
 	struct idx_request req;
-	struct page_req *pr = xmalloc(sizeof(*pr));
+	struct page_req *pr;
 
 	strbuf_addstr(&url, s->url);
 	strbuf_addstr(&url, job->name);
@@ -870,6 +966,12 @@ static void submit_index_page(struct page_job *job, size_t i)
 		strbuf_addstr(&url, "index.html");
 	idx_request_init(&req, url.buf);
 	req.accept = IDX_PAGE_ACCEPT;
+	if (page_store_load(c, &req, job->name, &job->pages[i])) {
+		job->found[i] = true;
+		strbuf_release(&url);
+		return;
+	}
+	pr = xmalloc(sizeof(*pr));
 	pr->job = job;
 	pr->index = i;
 	job->pending++;

@@ -248,6 +248,17 @@ struct idx_cache *idx_http_cache(struct idx_http *h)
 	return &h->cache;
 }
 
+bool tr_http_may_reuse(const struct idx_http *h, const struct tr_entry *e)
+{
+	return e->forever || h->opts.offline ||
+	       (!h->opts.refresh && tr_entry_fresh(e, (int64_t)time(NULL)));
+}
+
+void tr_http_count_cache_hit(struct idx_http *h)
+{
+	h->stats.cache_hits++;
+}
+
 void idx_http_get_stats(const struct idx_http *h, struct idx_http_stats *out)
 {
 	*out = h->stats;
@@ -363,6 +374,8 @@ static void complete(struct idx_http *h, struct xfer *x,
 
 	resp->body = x->body;
 	resp->no_store = false;
+	if (pending)
+		resp->entry = pending;
 	strbuf_init(&x->body, 0);
 	h->stats.pending--;
 	h->stats.completed++;
@@ -402,6 +415,7 @@ static void complete_cached(struct idx_http *h, struct xfer *x,
 	resp.from_cache = !revalidated;
 	resp.revalidated = revalidated;
 	resp.total_size = e->body.len;
+	resp.entry = e;
 	strbuf_release(&x->body);
 	x->body = e->body;
 	strbuf_init(&e->body, 0);
@@ -807,10 +821,8 @@ static void start_one(struct idx_http *h, struct xfer *x)
 			derive_key(x);
 			loaded = tr_cache_load(&h->cache, x->key, &x->cached, NULL);
 			if (loaded == 1) {
-				if (x->policy == IDX_CACHE_FOREVER || x->cached.forever ||
-				    h->opts.offline ||
-				    (!h->opts.refresh &&
-				     tr_entry_fresh(&x->cached, (int64_t)time(NULL)))) {
+				if (x->policy == IDX_CACHE_FOREVER ||
+				    tr_http_may_reuse(h, &x->cached)) {
 					complete_cached(h, x, &x->cached, false);
 					return;
 				}

@@ -111,9 +111,12 @@ struct idx_page {
 	 * with the page) */
 	struct pep_version **parsed;
 	size_t nparsed, alloc_parsed;
+	/* private: the bytes a page read from the cache points into */
+	char *blob;
 };
 
-#define IDX_PAGE_INIT { NULL, NULL, NULL, 0, 0, NULL, 0, ARENA_INIT, NULL, 0, 0 }
+#define IDX_PAGE_INIT                                                          \
+	{ NULL, NULL, NULL, 0, 0, NULL, 0, ARENA_INIT, NULL, 0, 0, NULL }
 
 void idx_page_release(struct idx_page *page);
 
@@ -245,6 +248,8 @@ struct idx_request {
 /* Initialize a request for `url`: whole body, IDX_CACHE_HTTP, no Accept. */
 void idx_request_init(struct idx_request *req, const char *url);
 
+struct tr_entry;
+
 struct idx_response {
 	int status;            /* final HTTP status (200 for file:// and cache
 				* hits); 0 when no response came */
@@ -259,6 +264,9 @@ struct idx_response {
 	bool no_store;         /* set by the callback to reject the response:
 				* it is not cached, and the cache entry it
 				* came from (if any) is removed */
+	/* private to index/: the cache entry the response came from or is
+	 * stored as (its validators and freshness); NULL when not cached */
+	const struct tr_entry *entry;
 };
 
 struct idx_http;

@@ -65,6 +65,18 @@ int idx__file_add_fragment_hashes(struct idx_page *page, struct idx_file *f,
 				  struct cvl_error *err) WARN_UNUSED_RESULT;
 
 /*
+ * A parsed page as compact bytes (index/page_codec.c), appended to `out`,
+ * and back: decode fills `page` (released first) and takes `data`'s
+ * buffer (its strings point into it; `data` is left empty), or returns
+ * -1 with the page empty and `data` untouched when the bytes are damaged,
+ * truncated or of another format version.  decode(encode(p)) holds the
+ * same files, in the same order, as p.
+ */
+void idx__page_encode(const struct idx_page *page, struct strbuf *out);
+int idx__page_decode(struct idx_page *page, struct strbuf *data)
+	WARN_UNUSED_RESULT;
+
+/*
  * Fill `err` with "invalid project page '<url redacted>': <detail>" and
  * return -code.
  */

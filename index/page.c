@@ -148,6 +148,8 @@ void idx_page_release(struct idx_page *page)
 	page->nparsed = 0;
 	page->alloc_parsed = 0;
 	free(page->files);
+	free(page->blob);
+	page->blob = NULL;
 	arena_release(&page->arena);
 	page->name = NULL;
 	page->url = NULL;

@@ -155,6 +155,15 @@ int tr_entry_parse_header(struct tr_entry *e, const char *data, size_t len,
 struct stat;
 void tr_unlink_if_same(const char *path, const struct stat *st);
 
+/*
+ * May entry `e` of the cache answer without asking the server: it is
+ * fresh (and --refresh is off), immutable, or the client is --offline.
+ * The rule of every cached response of `h`.
+ */
+bool tr_http_may_reuse(const struct idx_http *h, const struct tr_entry *e);
+/* Count an answer that the cache gave outside `h` (the client's pages). */
+void tr_http_count_cache_hit(struct idx_http *h);
+
 /* Path of the entry file for `key` (appended to `out`). */
 void tr_cache_path(const struct idx_cache *c, const char *key,
 		   struct strbuf *out);
