@@ -3,7 +3,8 @@
 # a warm run inside max-age makes no request at all; a stale entry is
 # revalidated (304, no body); metadata is kept forever by hash; --refresh,
 # --offline, --no-cache, --cache-dir / CVLOCK_CACHE_DIR / XDG_CACHE_HOME;
-# damaged entries, parallel processes, a killed process; cvlock cache clean.
+# parsed pages stored beside their responses; damaged entries, parallel
+# processes, a killed process; cvlock cache clean.
 . "$top_srcdir/tests/test-lib.sh"
 . "$top_srcdir/tests/lib/index-lib.sh"
 
@@ -191,6 +192,47 @@ test_expect_success 'one cache, two indexes: entries are kept apart' '
 	test_cmp a b &&
 	test "$(nreq)" = 1 &&
 	test "$(count_requests "^GET /simple/qux/ 200 .* inm=- " stale)" = 1
+'
+
+# the entry files of parsed pages (index/page_codec.c), and of responses
+parsed_entries() {
+	grep -l "^key parsed-page-v1" $(find "$1" -type f -path "*/http-v1/*")
+}
+page_responses() {
+	grep -l "^key GET .*/simple/" $(find "$1" -type f -path "*/http-v1/*")
+}
+
+test_expect_success 'a warm run reads the parsed page stored beside the response' '
+	run c11 "$URL" >expect &&
+	test "$(parsed_entries c11 | wc -l)" = 2 &&
+	grep -l "^url .*/simple/foo-bar/$" $(parsed_entries c11) &&
+	grep -l "^url .*/simple/baz/$" $(parsed_entries c11) &&
+	rm $(page_responses c11) &&
+	clear_requests &&
+	run c11 "$URL" >out &&
+	test_cmp expect out &&
+	test "$(nreq)" = 0
+'
+
+test_expect_success 'a parsed page of another format is parsed again from its response' '
+	run c12 "$URL" >expect &&
+	for f in $(parsed_entries c12); do
+		"$PYTHON" -c "import sys; p = sys.argv[1]; b = open(p, \"rb\").read(); i = b.index(b\"CVLPAGE\\x01\"); open(p, \"wb\").write(b[:i + 7] + b\"\\x09\" + b[i + 8:])" "$f" || exit 1
+	done &&
+	test "$(grep -c -a "CVLPAGE" $(parsed_entries c12) | grep -c ":1$")" = 2 &&
+	clear_requests &&
+	run c12 "$URL" >out &&
+	test_cmp expect out &&
+	test "$(nreq)" = 0 &&
+	for f in $(parsed_entries c12); do
+		"$PYTHON" -c "import sys; sys.exit(b\"CVLPAGE\\x01\" not in open(sys.argv[1], \"rb\").read())" "$f" || exit 1
+	done
+'
+
+test_expect_success 'no parsed page is stored for a file:// index' '
+	cvlock index versions foo-bar --cache-dir c13 \
+		--index-url "file://$PWD/idx/simple/" >/dev/null &&
+	test -z "$(find c13 -type f -path "*/http-v1/*" 2>/dev/null)"
 '
 
 test_expect_success 'damaged cache entries count as misses' '

@@ -30,6 +30,7 @@ static const struct {
 	{ "url", suite_url },
 	{ "index_page", suite_index_page },
 	{ "index_json_scan", suite_index_json_scan },
+	{ "index_page_codec", suite_index_page_codec },
 	{ "index_zip", suite_index_zip },
 	{ "index_client", suite_index_client },
 	{ "lockfmt", suite_lockfmt },

@@ -28,6 +28,7 @@ Suite *suite_pep_inputs(void);
 Suite *suite_url(void);
 Suite *suite_index_page(void);
 Suite *suite_index_json_scan(void);
+Suite *suite_index_page_codec(void);
 Suite *suite_index_zip(void);
 Suite *suite_index_client(void);
 Suite *suite_lockfmt(void);
