@@ -56,6 +56,19 @@ const char *unit_data_path(const char *name)
 	return buf;
 }
 
+void unit_read_file(const char *path, struct strbuf *out)
+{
+	char buf[8192];
+	FILE *f = fopen(path, "rb");
+	size_t n;
+
+	ck_assert_msg(f != NULL, "cannot open '%s'", path);
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		strbuf_add(out, buf, n);
+	ck_assert_msg(!ferror(f), "cannot read '%s'", path);
+	fclose(f);
+}
+
 void unit_tmpdir(char *buf, size_t size, const char *prefix)
 {
 	const char *t = getenv("TMPDIR");

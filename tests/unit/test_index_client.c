@@ -65,14 +65,7 @@ static void write_str(const char *rel, const char *s)
 
 static void read_file(const char *rel, struct strbuf *out)
 {
-	char buf[4096];
-	FILE *f = fopen(tpath(rel), "rb");
-	size_t n;
-
-	ck_assert_ptr_nonnull(f);
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		strbuf_add(out, buf, n);
-	fclose(f);
+	unit_read_file(tpath(rel), out);
 }
 
 static void file_sha256(const char *rel, char out[65])

@@ -555,15 +555,9 @@ static void check_real_page(const char *name)
 	const char *page_url = "https://example.org/simple/x/sub/";
 	json_error_t jerr;
 	json_t *root, *files, *vers;
-	FILE *f;
-	char buf[8192];
-	size_t n, i;
+	size_t i;
 
-	f = fopen(unit_data_path(name), "rb");
-	ck_assert_ptr_nonnull(f);
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		strbuf_add(&body, buf, n);
-	fclose(f);
+	unit_read_file(unit_data_path(name), &body);
 
 	ck_assert_int_eq(idx_page_parse_json(&p, "x", page_url, body.buf,
 					     body.len, &err), 0);

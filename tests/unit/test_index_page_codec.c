@@ -11,18 +11,6 @@
 #define SHA64 "bb5cf51cfc569533ff921e4989b39d17776827475a1229580599fa1d9089e418"
 #define MD5 "bbd592c10ea4d28f18b6ec0a4f3bac1a"
 
-static void read_data(const char *name, struct strbuf *out)
-{
-	char buf[8192];
-	FILE *f = fopen(unit_data_path(name), "rb");
-	size_t n;
-
-	ck_assert_ptr_nonnull(f);
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		strbuf_add(out, buf, n);
-	fclose(f);
-}
-
 static void expect_str(const char *a, const char *b)
 {
 	if (!a || !b)
@@ -118,7 +106,7 @@ START_TEST(codec_real_pages)
 		struct cvl_error err = CVL_ERROR_INIT;
 		struct strbuf body = STRBUF_INIT;
 
-		read_data(names[i], &body);
+		unit_read_file(unit_data_path(names[i]), &body);
 		ck_assert_int_eq(idx_page_parse_json(&p, "x",
 						     "https://h/simple/x/",
 						     body.buf, body.len, &err), 0);
@@ -173,7 +161,7 @@ static void small_encoding(struct strbuf *out)
 	struct cvl_error err = CVL_ERROR_INIT;
 	struct strbuf body = STRBUF_INIT;
 
-	read_data("pages/arrow.json", &body);
+	unit_read_file(unit_data_path("pages/arrow.json"), &body);
 	ck_assert_int_eq(idx_page_parse_json(&p, "arrow", "https://h/simple/arrow/",
 					     body.buf, body.len, &err), 0);
 	idx__page_encode(&p, out);

@@ -54,5 +54,7 @@ void unit_rm_rf(const char *path);
 
 /* Path of a data file under tests/unit/data (static buffer). */
 const char *unit_data_path(const char *name);
+/* Append the whole file `path` to `out`; fails the test when it cannot. */
+void unit_read_file(const char *path, struct strbuf *out);
 
 #endif
