@@ -24,8 +24,10 @@ def read_summary(out):
 
 
 def fmt_s(v):
-    """Seconds: two decimals below 1, one below 100, none above."""
+    """Seconds: three decimals below 0.1, two below 1, one below 100, none above."""
     v = float(v)
+    if v < 0.1:
+        return f"{v:.3f}"
     if v < 1:
         return f"{v:.2f}"
     if v < 100:

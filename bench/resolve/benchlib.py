@@ -254,8 +254,8 @@ def summarize(out):
             w.writerow({
                 "set": k[0], "tool": k[1], "mode": k[2], "runs": len(rs),
                 "ok_runs": len(ok),
-                "median_s": f"{statistics.median(walls):.3f}",
-                "min_s": f"{min(walls):.3f}", "max_s": f"{max(walls):.3f}",
+                "median_s": f"{statistics.median(walls):.4f}",
+                "min_s": f"{min(walls):.4f}", "max_s": f"{max(walls):.4f}",
                 "median_cpu_s": f"{statistics.median(cpu):.2f}",
                 "median_rss_mb": (f"{statistics.median(rss) / 1024:.0f}"
                                   if rss else ""),

@@ -32,9 +32,14 @@
 # summary.csv (medians), table.md, resolve.png, machine.txt (CPU, load,
 # versions), runs/SET/TOOL/MODE-N/ (stdout, stderr, lock or report,
 # pins.txt).  WORKDIR (default: a new directory under $TMPDIR) keeps the
-# indexes for the next run.  Peak RSS is /usr/bin/time's %M: the largest
-# process of the tool's tree; CPU is user + system time of the whole tree
-# (%U + %S), which a loaded machine inflates less than wall time.
+# indexes for the next run.  Wall time is measured by bash
+# ($EPOCHREALTIME, microseconds) less what the measuring costs by itself
+# (calibrated at the start on /bin/true, as hyperfine does; written to
+# machine.txt).  Peak RSS is /usr/bin/time's %M: the largest process of
+# the tool's tree; CPU is user + system time of the whole tree (%U + %S,
+# 10 ms steps), which a loaded machine inflates less than wall time.
+# Caches are moved to WORKDIR/trash between runs, never deleted (see
+# bench/lib.sh: deleting slows the next run's file creation).
 #
 # Environment: SETS (default "trio black jupyter boto3 home-assistant
 # boto": names of tests/corpus/requirements/*.in, or boto / boto-unsat of the
@@ -235,12 +240,16 @@ run_one() {
 	esac
 	load=$(cut -d' ' -f1 /proc/loadavg)
 	if [ "${AVAILABLE[$t]}" = 1 ]; then
+		t0=$EPOCHREALTIME
 		(cd "$proj" && env -i "${BASE_ENV[@]}" "${env[@]}" \
 			/usr/bin/time -f "%e %M %x %U %S" -o "$rd/time.txt" \
 			timeout -k 10 "$TIMEOUT_S" "${cmd[@]}" \
 			>"$rd/stdout.txt" 2>"$rd/stderr.txt" </dev/null)
+		t1=$EPOCHREALTIME
 		# the last line (after "Command exited with non-zero status N")
-		read -r wall rss code usr sys < <(tail -1 "$rd/time.txt")
+		read -r _ rss code usr sys < <(tail -1 "$rd/time.txt")
+		wall=$(awk -v a="$t0" -v b="$t1" -v o="$OVERHEAD" \
+			'BEGIN { w = b - a - o; printf "%.4f", w > 0.0001 ? w : 0.0001 }')
 		cpu=$(awk -v u="$usr" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
 	else
 		echo "$t is not installed" >"$rd/stderr.txt"
@@ -264,6 +273,26 @@ run_one() {
 	LAST_OUTCOME=$outcome
 }
 
+# What the measuring costs by itself (a subshell, env, /usr/bin/time and
+# timeout around a program that does nothing), subtracted from every wall
+# time, as hyperfine subtracts its shell's start-up: the median of 21.
+calibrate() {
+	local i t0 t1
+	for i in $(seq 21); do
+		t0=$EPOCHREALTIME
+		(cd "$WORK" && env -i "${BASE_ENV[@]}" \
+			/usr/bin/time -f "%e %M %x %U %S" -o /dev/null \
+			timeout -k 10 "$TIMEOUT_S" /bin/true >/dev/null 2>&1 </dev/null)
+		t1=$EPOCHREALTIME
+		awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f\n", b - a }'
+	done | sort -n | sed -n 11p
+}
+OVERHEAD=0
+OVERHEAD=$(calibrate)
+echo "measuring overhead subtracted from wall times: ${OVERHEAD}s (median of 21)" >>"$OUT/machine.txt"
+log "measuring overhead: ${OVERHEAD}s, subtracted from every wall time"
+bench_trash_init
+
 for s in $SETS; do
 	declare -A ROUNDS=()
 	for t in $TOOLS; do
@@ -282,7 +311,7 @@ for s in $SETS; do
 		for t in $TOOLS; do
 			[ "$r" -le "${ROUNDS[$t]}" ] || continue
 			c="$WORK/cache/$s-$t-$r"
-			rm -rf "$c"
+			discard "$c"
 			run_one "$s" "$t" cold "$r" "$c"
 			cold=$LAST_WALL
 			cold_outcome=$LAST_OUTCOME
@@ -291,7 +320,7 @@ for s in $SETS; do
 			else
 				run_one "$s" "$t" warm "$r" "$c"
 			fi
-			rm -rf "$c"
+			discard "$c"
 			if [ "$r" = 1 ]; then
 				if [ "$cold_outcome" = failed ] || [ "$cold_outcome" = timeout ] ||
 					awk -v w="$cold" -v o="$ONCE_S" 'BEGIN { exit !(w > o) }'; then
@@ -306,6 +335,7 @@ for s in $SETS; do
 	unset ROUNDS
 done
 
+bench_trash_empty
 echo "load at end: $(uptime)" >>"$OUT/machine.txt"
 "$SYS_PY" "$HERE/benchlib.py" summarize "$OUT" || die "summarize failed"
 "$SYS_PY" "$HERE/benchlib.py" table "$OUT" >"$OUT/table.md"

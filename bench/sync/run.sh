@@ -168,21 +168,7 @@ timed() {
 
 E="$WORK/env"
 C="$WORK/cache"
-TRASH="$WORK/trash"
-if [ -e "$TRASH" ]; then
-	log "removing the trash of a previous run (see above)"
-	rm -rf "$TRASH"
-fi
-mkdir -p "$TRASH"
-# discard PATH...: out of the way without freeing anything (see above)
-discard() {
-	local p d
-	d=$(mktemp -d "$TRASH/XXXXXX") || die "cannot make a directory in $TRASH"
-	for p in "$@"; do
-		[ -e "$p" ] && { mv "$p" "$d/" || die "cannot move $p to $d"; }
-	done
-	return 0
-}
+bench_trash_init
 LOCK="$LOCKS/pylock.toml"
 
 cv() {
@@ -284,7 +270,7 @@ for n in $(seq "$ROUNDS"); do
 	fi
 done
 
-rm -rf "$TRASH"
+bench_trash_empty
 echo "load at end: $(uptime)" >>"$OUT/machine.txt"
 "$SYS_PY" "$HERE/synclib.py" summarize "$OUT" || die "summarize failed"
 "$SYS_PY" "$HERE/synclib.py" table "$OUT" >"$OUT/table.md"
