@@ -249,7 +249,7 @@ run_one() {
 		# the last line (after "Command exited with non-zero status N")
 		read -r _ rss code usr sys < <(tail -1 "$rd/time.txt")
 		wall=$(awk -v a="$t0" -v b="$t1" -v o="$OVERHEAD" \
-			'BEGIN { w = b - a - o; printf "%.4f", w > 0.0001 ? w : 0.0001 }')
+			'BEGIN { w = b - a - o; printf "%.4f", (w > 0.0001 ? w : 0.0001) }')
 		cpu=$(awk -v u="$usr" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
 	else
 		echo "$t is not installed" >"$rd/stderr.txt"
