@@ -368,9 +368,16 @@ static int dsrc_list(struct res_source *src, struct res_package **pkgs,
 			c->requires_python = xstrdup(x->md.requires_python);
 		pkgs[i]->listed = true;
 		pkgs[i]->exists = true;
+		if (src->on_listed && src->on_listed(pkgs[i], src->on_listed_data))
+			nrest = n = 0; /* the rest stay unlisted */
 	}
-	if (nrest)
+	if (nrest) {
+		s->inner->on_listed = src->on_listed;
+		s->inner->on_listed_data = src->on_listed_data;
 		r = s->inner->ops->list_versions(s->inner, rest, nrest, err);
+		s->inner->on_listed = NULL;
+		s->inner->on_listed_data = NULL;
+	}
 	free(rest);
 	return r;
 }

@@ -128,6 +128,12 @@ struct ready_item {
 	struct md_job *md;
 };
 
+/* A page request not made yet (see submit_index_page()). */
+struct deferred_page {
+	struct page_job *job;
+	size_t index;
+};
+
 struct idx_client {
 	struct idx_http *http;
 	enum idx_strategy strategy;
@@ -146,6 +152,9 @@ struct idx_client {
 	bool in_http;  /* inside idx_http_run() */
 	bool draining; /* inside drain_ready() */
 	bool md_starting; /* inside idx_metadata_fetch(): an answer is a cache hit */
+	bool stopping;    /* idx_client_stop(): the rest of the run is cancelled */
+	struct deferred_page *deferred;
+	size_t ndeferred, deferred_head, alloc_deferred;
 	idx_progress_fn progress_fn;
 	void *progress_data;
 	struct idx_progress progress;
@@ -335,6 +344,7 @@ void idx_client_free(struct idx_client *c)
 	for (i = 0; i < c->nactive; i++)
 		page_job_free(c->active[i]);
 	free(c->active);
+	free(c->deferred);
 	free(c->by_name);
 	for (i = c->ready_head; i < c->nready; i++) {
 		if (c->ready[i].page)
@@ -710,7 +720,8 @@ static void page_job_deliver(struct page_job *job)
 
 	if (!job->rc)
 		page_job_result(job, &result);
-	c->progress.pages_done++;
+	if (!(c->stopping && job->rc))
+		c->progress.pages_done++; /* not when cancelled */
 	report_progress(c);
 	for (i = 0; i < job->nwaiters; i++) {
 		struct idx_page copy = IDX_PAGE_INIT;
@@ -950,7 +961,52 @@ static void on_index_page(const struct idx_request *req,
 	after_http_callback(c);
 }
 
+/*
+ * Index `i`'s page of `job`: outside the transport's run, the request
+ * waits in c->deferred for idx_client_run(), which makes such requests
+ * one at a time (the parsed page from the cache, else a request to the
+ * transport) and hands each answer over before the next, so a caller
+ * that has seen enough can stop the rest (idx_client_stop()) before they
+ * cost anything.  Inside the run (a first-index fallback) it is made at
+ * once.
+ */
+static void fetch_index_page(struct page_job *job, size_t i);
+
 static void submit_index_page(struct page_job *job, size_t i)
+{
+	struct idx_client *c = job->client;
+
+	if (c->in_http) {
+		fetch_index_page(job, i);
+		return;
+	}
+	ALLOC_GROW(c->deferred, c->ndeferred + 1, c->alloc_deferred);
+	c->deferred[c->ndeferred].job = job;
+	c->deferred[c->ndeferred].index = i;
+	c->ndeferred++;
+	job->pending++;
+}
+
+/* Make the oldest deferred page request. */
+static void run_deferred(struct idx_client *c)
+{
+	struct deferred_page d = c->deferred[c->deferred_head++];
+
+	if (c->deferred_head == c->ndeferred)
+		c->deferred_head = c->ndeferred = 0;
+	d.job->pending--;
+	if (c->stopping) {
+		struct cvl_error err = CVL_ERROR_INIT;
+
+		cvl_error_set(&err, CVL_EINTERNAL, "cancelled");
+		page_job_fail(d.job, -CVL_EINTERNAL, &err);
+	} else {
+		fetch_index_page(d.job, d.index);
+	}
+	page_job_maybe_finish(d.job);
+}
+
+static void fetch_index_page(struct page_job *job, size_t i)
 {
 	struct idx_client *c = job->client;
 	const struct index_source *s = &c->indexes[i];
@@ -1260,6 +1316,13 @@ void idx_client_fetch_metadata(struct idx_client *c,
 	}
 }
 
+void idx_client_stop(struct idx_client *c)
+{
+	c->stopping = true;
+	if (c->in_http)
+		idx_http_cancel(c->http);
+}
+
 int idx_client_run(struct idx_client *c, struct cvl_error *err)
 {
 	int r = 0;
@@ -1268,14 +1331,21 @@ int idx_client_run(struct idx_client *c, struct cvl_error *err)
 			      c, 100);
 	for (;;) {
 		drain_ready(c);
+		if (c->deferred_head < c->ndeferred) {
+			run_deferred(c);
+			continue;
+		}
+		if (c->stopping)
+			idx_http_cancel(c->http); /* what was queued before */
 		c->in_http = true;
 		r = idx_http_run(c->http, err);
 		c->in_http = false;
 		if (r)
 			break;
-		if (c->ready_head == c->nready)
+		if (c->ready_head == c->nready && c->deferred_head == c->ndeferred)
 			break;
 	}
+	c->stopping = false;
 	report_progress(c);
 	return r;
 }

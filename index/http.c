@@ -101,6 +101,7 @@ struct idx_http {
 	struct idx_http_stats stats;
 	uint64_t rng;
 	bool running;
+	bool cancel;   /* idx_http_cancel(): end the run */
 
 	idx_http_progress_fn progress;
 	void *progress_data;
@@ -1270,6 +1271,23 @@ static void fail_all(struct idx_http *h, int rc, const struct cvl_error *err)
 	}
 }
 
+void idx_http_cancel(struct idx_http *h)
+{
+	h->cancel = true;
+}
+
+/* After idx_http_cancel(): every request left ends as cancelled. */
+static bool cancelled(struct idx_http *h)
+{
+	struct cvl_error err = CVL_ERROR_INIT;
+
+	if (!h->cancel)
+		return false;
+	cvl_error_set(&err, CVL_EINTERNAL, "cancelled");
+	fail_all(h, -CVL_EINTERNAL, &err);
+	return true;
+}
+
 int idx_http_run(struct idx_http *h, struct cvl_error *err)
 {
 	int still, rc = 0;
@@ -1283,8 +1301,11 @@ int idx_http_run(struct idx_http *h, struct cvl_error *err)
 		long timeout = 1000;
 
 		promote_due(h, now);
-		while (h->active < h->opts.concurrency && h->ready_head)
+		while (h->active < h->opts.concurrency && h->ready_head &&
+		       !h->cancel)
 			start_one(h, ready_pop(h));
+		if (cancelled(h))
+			break;
 		if (!h->active && !h->ready_head && !h->delayed)
 			break;
 		if (h->active) {
@@ -1295,6 +1316,8 @@ int idx_http_run(struct idx_http *h, struct cvl_error *err)
 				break;
 			}
 			drain_messages(h);
+			if (cancelled(h))
+				break;
 		}
 		report_progress(h, false);
 		if (h->ready_head && h->active < h->opts.concurrency)
@@ -1325,5 +1348,6 @@ int idx_http_run(struct idx_http *h, struct cvl_error *err)
 		fail_all(h, rc, err);
 	report_progress(h, true);
 	h->running = false;
+	h->cancel = false;
 	return rc;
 }

@@ -294,6 +294,12 @@ typedef void (*idx_http_done_fn)(const struct idx_request *req,
 int idx_http_new(struct idx_http **out, const struct idx_http_opts *opts,
 		 struct cvl_error *err) WARN_UNUSED_RESULT;
 void idx_http_free(struct idx_http *h);
+/*
+ * From a callback: end the current idx_http_run() early.  Every request
+ * not answered yet completes at once with -CVL_EINTERNAL ("cancelled"),
+ * and the run returns 0.
+ */
+void idx_http_cancel(struct idx_http *h);
 /* Queue a request (copied); nothing is sent and no callback runs until
  * idx_http_run(). */
 void idx_http_submit(struct idx_http *h, const struct idx_request *req,
@@ -547,6 +553,13 @@ typedef void (*idx_metadata_fn)(const struct idx_file *file,
 void idx_client_fetch_metadata(struct idx_client *c,
 			       const struct idx_file *const *files, size_t n,
 			       idx_metadata_fn cb, void *data);
+
+/*
+ * From a callback of idx_client_run(): the caller has what it needs.  The
+ * work not done yet ends at once: its callbacks come with -CVL_EINTERNAL
+ * ("cancelled"), and the run returns 0.
+ */
+void idx_client_stop(struct idx_client *c);
 
 /* Run until all queued work (including work queued from callbacks) is done. */
 int idx_client_run(struct idx_client *c, struct cvl_error *err)

@@ -43,6 +43,7 @@ struct rpkg {
 	int locked;          /* candidate index of the preference, or -1 */
 	int *pending;        /* requirement indexes waiting for the listing */
 	size_t npending, pending_alloc;
+	bool classified;     /* listed, and res_classify() done */
 };
 
 enum rreq_kind {
@@ -99,6 +100,8 @@ struct res_state {
 	size_t req_of_id_alloc;
 	int *root_reqs;   /* requirement indexes of the root (may repeat) */
 	size_t nroot_reqs, root_reqs_alloc;
+	size_t live_roots; /* root_reqs[0..live_roots) have matches (fail-fast) */
+	struct strvec root_names; /* canonical names of the roots, sorted */
 
 	struct sidinfo *sids;
 	size_t sids_alloc;

@@ -120,9 +120,19 @@ struct res_source_ops {
 	void (*free)(struct res_source *src);
 };
 
+/*
+ * Set by the resolver for one list_versions call (else NULL): called as
+ * each package of the batch is listed, in any order.  When it returns
+ * true the resolver has seen enough: the source may leave the rest of
+ * the batch unlisted (`listed` false) and return 0 at once.
+ */
+typedef bool (*res_listed_fn)(struct res_package *pkg, void *data);
+
 struct res_source {
 	const struct res_source_ops *ops;
 	void *data;
+	res_listed_fn on_listed;
+	void *on_listed_data;
 	/* counted by the resolver */
 	size_t nlist_calls, nlisted, nload_calls, nloaded;
 };

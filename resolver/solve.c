@@ -41,12 +41,23 @@ bool res_name_listed(const struct strvec *sv, const char *name)
 	return false;
 }
 
+static int cmp_name(const void *key, const void *elem)
+{
+	return strcmp(key, *(const char *const *)elem);
+}
+
+/* Is `canon` the name of one of the project's own requirements? */
+static bool is_root_name(const struct res_state *st, const char *canon)
+{
+	return bsearch(canon, st->root_names.v, st->root_names.nr,
+		       sizeof(*st->root_names.v), cmp_name) != NULL;
+}
+
 static struct rpkg *get_pkg(struct res_state *st, const char *canon)
 {
 	Id id = pool_str2id(st->pool, canon, 1);
 	int *slot = idmap_slot(&st->pkg_of_id, &st->pkg_of_id_alloc, id);
 	struct rpkg *p;
-	size_t i;
 
 	if (*slot)
 		return st->pkgs[*slot - 1];
@@ -59,15 +70,7 @@ static struct rpkg *get_pkg(struct res_state *st, const char *canon)
 	strvec_init(&p->extras);
 	if (st->opts->resolution == PEP_RESOLUTION_LOWEST)
 		p->invert = true;
-	for (i = 0; i < st->opts->nroots; i++) {
-		struct strbuf sb = STRBUF_INIT;
-
-		pep_name_canonicalize(st->opts->roots[i].name,
-				      strlen(st->opts->roots[i].name), &sb);
-		if (!strcmp(sb.buf, canon))
-			p->direct = true;
-		strbuf_release(&sb);
-	}
+	p->direct = is_root_name(st, canon);
 	if (p->direct && st->opts->resolution == PEP_RESOLUTION_LOWEST_DIRECT)
 		p->invert = true;
 	ALLOC_GROW(st->pkgs, st->npkgs + 1, st->pkgs_alloc);
@@ -380,31 +383,76 @@ static void visit_req(struct res_state *st, struct work *w, int ri)
 }
 
 /*
- * After the root requirements' own pages (the first listing of the first
- * round): a root requirement that no candidate can satisfy (an unknown
- * project, or no version matching for the target, yanked rules applied)
- * means there is no solution, whatever the rest holds.  Then only those
- * requirements stay roots, so the pool and the explanation are about them
- * ("the project requires X, but no version of X matches"), without
- * fetching the transitive closure first.  Returns how many stay.
+ * Failing fast on the roots.  A root requirement that no candidate can
+ * satisfy (an unknown project, or no version matching for the target,
+ * yanked rules applied) means there is no solution, whatever the rest
+ * holds.  The first listing (the root requirements' own pages, arriving
+ * in any order) classifies each package as it comes and stops as soon as
+ * the first root requirement, in input order, that is not known to have
+ * matches is known to have none: roots before it all have matches, so
+ * which one stops it does not depend on the order of arrival, and a
+ * project that pins a thousand packages learns about its first dead one
+ * without waiting for the other pages (pip and uv also stop at the first).
+ */
+static bool first_dead_root(struct res_state *st)
+{
+	while (st->live_roots < st->nroot_reqs) {
+		struct rreq *r = &st->reqs[st->root_reqs[st->live_roots]];
+		struct rpkg *p = st->pkgs[r->pkg];
+
+		if (!p->p.listed || !p->classified)
+			return false;
+		if (!r->computed)
+			res_compute_matches(st, r);
+		if (!r->nmatched)
+			return true;
+		st->live_roots++;
+	}
+	return false;
+}
+
+static void classify_listed(struct res_state *st, struct rpkg *p)
+{
+	if (p->classified)
+		return;
+	res_classify(st, p);
+	p->classified = true;
+}
+
+static bool on_root_listed(struct res_package *pkg, void *data)
+{
+	struct res_state *st = data;
+
+	classify_listed(st, (struct rpkg *)pkg);
+	return first_dead_root(st);
+}
+
+/*
+ * After the first listing: when a root is dead, only the root
+ * requirements on its project that have no match stay roots, so the pool
+ * and the explanation are about them ("the project requires X, but no
+ * version of X matches"), without the transitive closure.  Returns how
+ * many stay.
  */
 static size_t keep_dead_roots(struct res_state *st)
 {
 	size_t i, n = 0;
+	int dead;
 
+	if (!first_dead_root(st))
+		return 0;
+	dead = st->reqs[st->root_reqs[st->live_roots]].pkg;
 	for (i = 0; i < st->nroot_reqs; i++) {
 		struct rreq *r = &st->reqs[st->root_reqs[i]];
 
-		if (!st->pkgs[r->pkg]->p.listed)
-			return 0;
+		if (r->pkg != dead)
+			continue;
 		if (!r->computed)
 			res_compute_matches(st, r);
-	}
-	for (i = 0; i < st->nroot_reqs; i++)
-		if (!st->reqs[st->root_reqs[i]].nmatched)
+		if (!r->nmatched)
 			st->root_reqs[n++] = st->root_reqs[i];
-	if (n)
-		st->nroot_reqs = n;
+	}
+	st->nroot_reqs = n;
 	return n;
 }
 
@@ -424,24 +472,32 @@ static int discover(struct res_state *st)
 		for (k = 0; k < p->p.ncands; k++)
 			p->p.cands[k]->want = false;
 	}
-	for (i = 0; i < st->nroot_reqs; i++)
+	/* a stack: pushed backwards, the roots' pages are asked in order */
+	for (i = st->nroot_reqs; i-- > 0;)
 		push_req(&w, st->root_reqs[i]);
 	for (;;) {
 		while (w.nq)
 			visit_req(st, &w, w.q[--w.nq]);
 		if (w.nlist) {
 			st->src->nlist_calls++;
-			st->src->nlisted += w.nlist;
-			st->nlisted += w.nlist;
+			if (st->round == 1 && nlists == 0) {
+				st->src->on_listed = on_root_listed;
+				st->src->on_listed_data = st;
+			}
 			ret = st->src->ops->list_versions(st->src, w.list,
 							  w.nlist, st->err);
+			st->src->on_listed = NULL;
+			st->src->on_listed_data = NULL;
 			if (ret < 0)
 				break;
 			for (i = 0; i < w.nlist; i++) {
 				struct rpkg *p = (struct rpkg *)w.list[i];
 
-				p->p.listed = true;
-				res_classify(st, p);
+				if (!p->p.listed)
+					continue; /* the listing stopped first */
+				st->src->nlisted++;
+				st->nlisted++;
+				classify_listed(st, p);
 				for (k = 0; k < p->npending; k++)
 					push_req(&w, p->pending[k]);
 				p->npending = 0;
@@ -734,6 +790,7 @@ static void state_free(struct res_state *st)
 	free(st->pkg_of_id);
 	free(st->req_of_id);
 	free(st->root_reqs);
+	strvec_clear(&st->root_names);
 	free(st->sids);
 	pep_version_release(&st->python);
 	if (st->pool)
@@ -771,6 +828,7 @@ int res_resolve(const struct res_options *opts, struct res_source *src,
 	int ret = 0;
 
 	memset(result, 0, sizeof(*result));
+	strvec_init(&st->root_names);
 	result->priv = priv;
 	priv->st = st;
 	st->opts = opts;
@@ -800,6 +858,15 @@ int res_resolve(const struct res_options *opts, struct res_source *src,
 		break;
 	}
 	st->pool = pool_create();
+	for (i = 0; i < opts->nroots; i++) {
+		struct strbuf sb = STRBUF_INIT;
+
+		pep_name_canonicalize(opts->roots[i].name,
+				      strlen(opts->roots[i].name), &sb);
+		strvec_push(&st->root_names, sb.buf);
+		strbuf_release(&sb);
+	}
+	strvec_sort(&st->root_names);
 	for (i = 0; i < opts->nroots; i++)
 		if (res_marker_true(st, opts->roots[i].marker, NULL))
 			res_intern_requirement(st, &opts->roots[i],

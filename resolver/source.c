@@ -283,9 +283,7 @@ static int mem_list(struct res_source *src, struct res_package **pkgs,
 
 		pkgs[i]->listed = true;
 		pkgs[i]->exists = mp != NULL;
-		if (!mp)
-			continue;
-		for (k = 0; k < mp->p.ncands; k++) {
+		for (k = 0; mp && k < mp->p.ncands; k++) {
 			struct res_candidate *t = mp->p.cands[k];
 			struct res_candidate *c = res_package_add(
 				pkgs[i], t->version_str, strlen(t->version_str));
@@ -298,6 +296,8 @@ static int mem_list(struct res_source *src, struct res_package **pkgs,
 			c->has_sdist = t->has_sdist;
 			c->opaque = t;
 		}
+		if (src->on_listed && src->on_listed(pkgs[i], src->on_listed_data))
+			break; /* the rest stay unlisted */
 	}
 	return 0;
 }

@@ -117,6 +117,7 @@ struct isrc {
 	/* the batch being listed */
 	struct res_package **batch;
 	size_t nbatch;
+	bool stopped; /* src.on_listed() said to stop listing the batch */
 	int rc;
 	struct cvl_error err;
 };
@@ -248,14 +249,22 @@ static void on_page(const char *name, struct idx_page *page, int rc,
 
 		if (strcmp(pkg->name, canon.buf) || pkg->listed)
 			continue;
+		if (s->stopped)
+			break; /* cancelled, or came too late: stays unlisted */
 		pkg->listed = true;
 		if (rc == -CVL_ENOTFOUND) {
 			pkg->exists = false;
 		} else if (rc) {
 			isrc_fail(s, rc, err);
+			break;
 		} else {
 			pkg->exists = true;
 			take_page(s, pkg, page);
+		}
+		if (s->src.on_listed &&
+		    s->src.on_listed(pkg, s->src.on_listed_data)) {
+			s->stopped = true;
+			idx_client_stop(s->client);
 		}
 		break;
 	}
@@ -275,6 +284,7 @@ static int isrc_list(struct res_source *src, struct res_package **pkgs,
 	s->batch = pkgs;
 	s->nbatch = n;
 	s->rc = 0;
+	s->stopped = false;
 	idx_client_fetch_pages(s->client, names, n, on_page, s);
 	r = idx_client_run(s->client, err);
 	free(names);
@@ -286,6 +296,8 @@ static int isrc_list(struct res_source *src, struct res_package **pkgs,
 		*err = s->err;
 		return s->rc;
 	}
+	if (s->stopped)
+		return 0; /* the rest of the batch stays unlisted */
 	for (i = 0; i < n; i++)
 		pkgs[i]->listed = true;
 	return 0;
