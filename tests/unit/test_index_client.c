@@ -529,6 +529,54 @@ START_TEST(test_batch)
 }
 END_TEST
 
+/* A callback that has seen enough stops the run: the rest are cancelled. */
+struct stopper {
+	struct idx_client *c;
+	struct strvec seen; /* "name:rc" in callback order */
+};
+
+static void on_stop_page(const char *name, struct idx_page *page, int rc,
+			 const struct cvl_error *err, void *data)
+{
+	struct stopper *st = data;
+
+	(void)page;
+	strvec_pushf(&st->seen, "%s:%s", name, rc ? err->msg : "ok");
+	if (!rc && !strcmp(name, "bar"))
+		idx_client_stop(st->c);
+}
+
+START_TEST(test_stop)
+{
+	const char *names[] = { "foo", "bar", "nope", "foo2" };
+	struct stopper st = { NULL, STRVEC_INIT };
+	struct cvl_error err = CVL_ERROR_INIT;
+	struct idx_progress p;
+	size_t i;
+
+	make_two_indexes();
+	st.c = new_client("a", "b", NULL, IDX_STRATEGY_FIRST_INDEX, NULL);
+	idx_client_fetch_pages(st.c, names, ARRAY_SIZE(names), on_stop_page, &st);
+	ck_assert(!idx_client_run(st.c, &err));
+	/* pages are read in the order asked; after bar, the rest is cancelled */
+	ck_assert_int_eq(st.seen.nr, 4);
+	ck_assert_str_eq(st.seen.v[0], "foo:ok");
+	ck_assert_str_eq(st.seen.v[1], "bar:ok");
+	for (i = 2; i < 4; i++)
+		ck_assert_msg(strstr(st.seen.v[i], ":cancelled"), "%s", st.seen.v[i]);
+	idx_client_get_progress(st.c, &p);
+	ck_assert_uint_eq(p.pages_done, 2);
+	/* the next run of the same client is not cancelled */
+	strvec_clear(&st.seen);
+	idx_client_fetch_pages(st.c, names + 2, 1, on_stop_page, &st);
+	ck_assert(!idx_client_run(st.c, &err));
+	ck_assert_int_eq(st.seen.nr, 1);
+	ck_assert_str_eq(st.seen.v[0], "nope:project 'nope' was not found in any index");
+	strvec_clear(&st.seen);
+	idx_client_free(st.c);
+}
+END_TEST
+
 /* Many names at once, some twice, half of them on no index. */
 START_TEST(test_many_names)
 {
@@ -857,6 +905,7 @@ Suite *suite_index_client(void)
 	tcase_add_test(tc, test_find_links_merged);
 	tcase_add_test(tc, test_not_found);
 	tcase_add_test(tc, test_batch);
+	tcase_add_test(tc, test_stop);
 	tcase_add_test(tc, test_chained);
 	tcase_add_test(tc, test_many_names);
 	tcase_add_test(tc, test_pep658);
