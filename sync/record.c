@@ -17,7 +17,6 @@
 #include "sync/sync.h"
 #include "sync/wheel_internal.h"
 
-#include <openssl/evp.h>
 
 /* Sizes past this are not file sizes (and would overflow int64_t). */
 #define RECORD_SIZE_MAX ((int64_t)1 << 53)
@@ -242,11 +241,11 @@ void sync_hash_b64(const char *algo, const unsigned char *md, size_t n,
 
 void sync_record_hash(const void *data, size_t len, struct strbuf *out)
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int mdlen = 0;
+	struct sha256_ctx c;
+	unsigned char md[32];
 
-	if (!EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL) ||
-	    mdlen != 32)
-		BUG("EVP_Digest(sha256) failed");
-	sync_hash_b64("sha256", md, mdlen, out);
+	sha256_init(&c);
+	sha256_update(&c, data, len);
+	sha256_final(&c, md);
+	sync_hash_b64("sha256", md, sizeof(md), out);
 }

@@ -206,7 +206,30 @@ void *arena_alloc(struct arena *a, size_t n); /* 16-byte aligned */
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 void arena_release(struct arena *a);
 
-/* ---- sha256 (util/sha256.c, OpenSSL libcrypto) ------------------------- */
+/* ---- sha256 (util/sha256.c, FIPS 180-4) -------------------------------- */
+
+/*
+ * SHA-256 without libcrypto, for small inputs (cache keys, the inputs
+ * hash, lock hashing): a warm resolve never loads libcrypto.  Bulk hashing
+ * (wheels) uses libcrypto's faster code (util.h, cvl_lib_load).
+ *
+ *   struct sha256_ctx c;
+ *
+ *   sha256_init(&c);
+ *   sha256_update(&c, part1, len1);
+ *   sha256_update(&c, part2, len2);
+ *   sha256_final(&c, md);            (md: 32 bytes; c must be inited again)
+ */
+struct sha256_ctx {
+	uint32_t h[8];
+	uint64_t nbytes;
+	unsigned char block[64];
+	size_t fill; /* bytes in block */
+};
+
+void sha256_init(struct sha256_ctx *c);
+void sha256_update(struct sha256_ctx *c, const void *data, size_t len);
+void sha256_final(struct sha256_ctx *c, unsigned char md[32]);
 
 /* Write the lowercase hex SHA-256 of `len` bytes at `data` and a NUL to `out`. */
 void sha256_hex(const void *data, size_t len, char out[65]);

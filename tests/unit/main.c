@@ -15,6 +15,7 @@ static const struct {
 } suites[] = {
 	{ "util", suite_util },
 	{ "util_lazylib", suite_util_lazylib },
+	{ "util_sha256", suite_util_sha256 },
 	{ "pep_name", suite_pep_name },
 	{ "pep_version", suite_pep_version },
 	{ "pep_specifier", suite_pep_specifier },

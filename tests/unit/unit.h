@@ -13,6 +13,7 @@
 
 Suite *suite_util(void);
 Suite *suite_util_lazylib(void);
+Suite *suite_util_sha256(void);
 Suite *suite_pep_name(void);
 Suite *suite_pep_version(void);
 Suite *suite_pep_specifier(void);
