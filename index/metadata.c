@@ -94,27 +94,38 @@ static const struct idx_hash *best_hash(const struct idx_hash *hashes,
 	return NULL;
 }
 
-static void hash_hex(enum idx_hash_alg alg, const void *data, size_t len,
-		     char out[129])
+/*
+ * The hex digest of `data`: sha256 without libcrypto (util.h), the others
+ * (rare on indexes) through it, loaded now; an error when it cannot be.
+ */
+static int hash_hex(enum idx_hash_alg alg, const void *data, size_t len,
+		    char out[129], struct cvl_error *err)
 {
 	static const char hexdig[] = "0123456789abcdef";
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int n = 0, i;
 	const EVP_MD *type;
+	int rc;
 
 	if (alg == IDX_HASH_SHA256) {
 		sha256_hex(data, len, out);
-		return;
+		return 0;
 	}
+	rc = cvl_lib_load(CVL_LIB_CRYPTO, err);
+	if (rc < 0)
+		return rc;
 	type = alg == IDX_HASH_SHA384 ? EVP_sha384()
 	       : alg == IDX_HASH_SHA512 ? EVP_sha512() : EVP_md5();
-	if (!EVP_Digest(data, len, md, &n, type, NULL))
-		BUG("EVP_Digest failed");
+	if (!type || !EVP_Digest(data, len, md, &n, type, NULL))
+		return cvl_error_set(err, CVL_EINTERNAL,
+				     "cannot compute a %s: libcrypto failed",
+				     idx__hash_alg_name(alg));
 	for (i = 0; i < n; i++) {
 		out[2 * i] = hexdig[md[i] >> 4];
 		out[2 * i + 1] = hexdig[md[i] & 15];
 	}
 	out[2 * n] = '\0';
+	return 0;
 }
 
 /*
@@ -125,10 +136,13 @@ static int hash_check(const struct idx_hash *h, const void *data, size_t len,
 		      const char *what, struct cvl_error *err)
 {
 	char got[129];
+	int rc;
 
 	if (!h)
 		return 0;
-	hash_hex(h->alg, data, len, got);
+	rc = hash_hex(h->alg, data, len, got, err);
+	if (rc < 0)
+		return rc;
 	if (!strcmp(got, h->hex))
 		return 0;
 	return cvl_error_set(err, CVL_EHASH,

@@ -268,6 +268,22 @@ static bool write_failed(struct dl_req *r)
 	return false;
 }
 
+/*
+ * libcrypto's `call` failed on the body of `r`.  sync_download loads it
+ * before any transfer starts, so only libcrypto's own failure (memory)
+ * gets here; the download fails with the reason, as a failed write does.
+ */
+static bool hash_failed(struct dl_req *r, const char *call)
+{
+	if (cvl_lib_load(CVL_LIB_CRYPTO, &r->wrr) < 0)
+		r->werr = -CVL_EINTERNAL;
+	else
+		r->werr = cvl_error_set(&r->wrr, CVL_EINTERNAL,
+					"cannot hash '%s': libcrypto's %s failed",
+					r->f->filename, call);
+	return false;
+}
+
 /* The temporary file of `r`, created next to its place in the cache. */
 static bool body_open(struct dl_req *r)
 {
@@ -307,14 +323,14 @@ static bool body_sink(const void *data, size_t len, void *user)
 		    (ftruncate(r->fd, 0) < 0 || lseek(r->fd, 0, SEEK_SET) < 0))
 			return write_failed(r);
 		if (!EVP_DigestInit_ex(r->md, EVP_sha256(), NULL))
-			BUG("EVP_DigestInit_ex failed");
+			return hash_failed(r, "EVP_DigestInit_ex");
 		r->nbytes = 0;
 		return true;
 	}
 	if (r->fd < 0 && !body_open(r))
 		return false;
 	if (!EVP_DigestUpdate(r->md, data, len))
-		BUG("EVP_DigestUpdate failed");
+		return hash_failed(r, "EVP_DigestUpdate");
 	r->nbytes += len;
 	while (len) {
 		ssize_t n = write(r->fd, p, len);
@@ -394,8 +410,12 @@ static void check_and_store(struct dl_run *run, struct dl_req *r,
 		cvl_error_hint(&f->err, "the file changed since it was locked; nothing was installed");
 		return;
 	}
-	if (!EVP_DigestFinal_ex(r->md, md, &mdlen) || mdlen != 32)
-		BUG("EVP_DigestFinal_ex failed");
+	if (!EVP_DigestFinal_ex(r->md, md, &mdlen) || mdlen != 32) {
+		hash_failed(r, "EVP_DigestFinal_ex");
+		f->rc = r->werr;
+		f->err = r->wrr;
+		return;
+	}
 	for (i = 0; i < mdlen; i++) {
 		hex[2 * i] = "0123456789abcdef"[md[i] >> 4];
 		hex[2 * i + 1] = "0123456789abcdef"[md[i] & 15];
@@ -545,8 +565,9 @@ static void submit(struct dl_run *run, struct sync_fetch *f, const char *url,
 		req.max_size = f->size >= 0 ? (size_t)f->size + 1 : WHEEL_MAX;
 		req.sink = body_sink;
 		r->md = EVP_MD_CTX_new();
+		/* the sink, or the check of an empty body, reports it */
 		if (!r->md || !EVP_DigestInit_ex(r->md, EVP_sha256(), NULL))
-			BUG("EVP_DigestInit_ex failed");
+			hash_failed(r, "EVP_DigestInit_ex");
 	}
 	idx_http_submit(run->http, &req, on_done, run);
 }
@@ -633,6 +654,16 @@ int sync_download(struct sync_fetch *items, size_t n,
 			continue;
 		}
 		run.total++;
+	}
+	/*
+	 * libcrypto loaded here, before any transfer or thread, and only
+	 * when there is a body to hash or a wheel to unpack (its files are
+	 * checked against RECORD): when it cannot be, that one error.
+	 */
+	if (run.total || (opts->unpack && n)) {
+		rc = cvl_lib_load(CVL_LIB_CRYPTO, err);
+		if (rc < 0)
+			goto out;
 	}
 	/*
 	 * libarchive loaded here, before any thread, and only when there

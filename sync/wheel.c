@@ -670,6 +670,25 @@ static int make_dirs(struct unpack *u, const char *tmp, struct cvl_error *err)
 	return ret;
 }
 
+/*
+ * libcrypto cannot hash entry `name`: it cannot be loaded (sync_download
+ * loads it before it starts unpacking, but a caller may unpack alone), or
+ * it failed.
+ */
+static int hash_failed(struct unpack *u, struct cvl_error *err,
+		       const char *name)
+{
+	struct cvl_error lerr = CVL_ERROR_INIT;
+	int rc;
+
+	if (cvl_lib_load(CVL_LIB_CRYPTO, &lerr) == 0)
+		return fail(u, err, CVL_EINTERNAL,
+			    "cannot hash entry '%s': libcrypto failed", name);
+	rc = fail(u, err, CVL_EINTERNAL, "%s", lerr.msg);
+	cvl_error_hint(err, "%s", lerr.hint);
+	return rc;
+}
+
 /* Extract the current entry `e` to `path`, checking it against RECORD. */
 static int extract_file(struct unpack *u, struct archive *a,
 			const struct wentry *e, const char *path,
@@ -700,8 +719,10 @@ static int extract_file(struct unpack *u, struct archive *a,
 				    "RECORD gives entry '%s' a hash of an unsupported algorithm ('%s')",
 				    e->name, re->hash);
 		ctx = EVP_MD_CTX_new();
-		if (!ctx || !EVP_DigestInit_ex(ctx, md, NULL))
-			BUG("EVP_DigestInit_ex failed");
+		if (!ctx || !EVP_DigestInit_ex(ctx, md, NULL)) {
+			ret = hash_failed(u, err, e->name);
+			goto out;
+		}
 	}
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 		  e->mode);
@@ -730,8 +751,10 @@ static int extract_file(struct unpack *u, struct archive *a,
 				   e->name);
 			goto close;
 		}
-		if (ctx && !EVP_DigestUpdate(ctx, buf, (size_t)n))
-			BUG("EVP_DigestUpdate failed");
+		if (ctx && !EVP_DigestUpdate(ctx, buf, (size_t)n)) {
+			ret = hash_failed(u, err, e->name);
+			goto close;
+		}
 		for (left = (size_t)n; left;) {
 			ssize_t w = write(fd, p, left);
 
@@ -759,8 +782,10 @@ static int extract_file(struct unpack *u, struct archive *a,
 		struct strbuf got = STRBUF_INIT;
 		size_t wantlen = strlen(re->hash);
 
-		if (!EVP_DigestFinal_ex(ctx, d, &dlen))
-			BUG("EVP_DigestFinal_ex failed");
+		if (!EVP_DigestFinal_ex(ctx, d, &dlen)) {
+			ret = hash_failed(u, err, e->name);
+			goto close;
+		}
 		sync_hash_b64(algo, d, dlen, &got);
 		while (wantlen && re->hash[wantlen - 1] == '=')
 			wantlen--;

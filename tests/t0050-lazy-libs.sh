@@ -1,12 +1,13 @@
 #!/bin/sh
-# cvlock loads libcurl and libarchive on first use (util/lazylib.c): which
-# libraries a run maps, seen with glibc's LD_DEBUG=files.  Nothing for
-# --help, a warm resolve whose pages are fresh (max-age) or a no-op sync;
-# libcurl for a cold resolve over HTTP, both for a sync that downloads and
-# unpacks.  A library that cannot be loaded (CVLOCK_LIBCURL,
-# CVLOCK_LIBARCHIVE) is one clear error; so is one without a function that
-# cvlock calls.  Skipped when cvlock is linked with them
-# (--disable-lazy-libs) or the dynamic loader has no LD_DEBUG.
+# cvlock loads libcurl, libarchive and libcrypto on first use
+# (util/lazylib.c): which libraries a run maps, seen with glibc's
+# LD_DEBUG=files.  Nothing for --help, a warm resolve whose pages are fresh
+# (max-age) or a no-op sync; libcurl for a cold resolve over HTTP, all
+# three for a sync that downloads and unpacks.  A library that cannot be
+# loaded (CVLOCK_LIBCURL, CVLOCK_LIBARCHIVE, CVLOCK_LIBCRYPTO) is one clear
+# error; so is one without a function that cvlock calls.  Skipped when
+# cvlock is linked with them (--disable-lazy-libs) or the dynamic loader
+# has no LD_DEBUG.
 . "$top_srcdir/tests/test-lib.sh"
 . "$top_srcdir/tests/lib/index-lib.sh"
 
@@ -24,10 +25,11 @@ mapped() {
 	return $_rc
 }
 
-# maps_none: neither libcurl nor libarchive in libs, which is not empty
+# maps_none: none of libcurl, libarchive and libcrypto in libs, which is
+# not empty
 maps_none() {
 	grep -q "^libsolv" libs &&
-	! grep -E "^lib(curl|archive)" libs
+	! grep -E "^lib(curl|archive|crypto)" libs
 }
 
 mapped cvlock --help >/dev/null
@@ -35,7 +37,7 @@ if ! grep -q "^libsolv" libs; then
 	echo "1..0 # SKIP the dynamic loader has no LD_DEBUG=files (not glibc)"
 	exit 77
 fi
-if grep -q "^libcurl" libs; then
+if grep -q -E "^lib(curl|crypto)" libs; then
 	echo "1..0 # SKIP cvlock is linked with libcurl (--disable-lazy-libs)"
 	exit 77
 fi
@@ -57,7 +59,7 @@ resolve() {
 		--index-url "$URL" "$@"
 }
 
-test_expect_success '--help and version map neither library' '
+test_expect_success '--help and version map none of the three' '
 	mapped cvlock --help >/dev/null &&
 	maps_none &&
 	mapped cvlock version >/dev/null &&
@@ -80,7 +82,7 @@ test_expect_success 'a cold resolve over HTTP loads libcurl' '
 	grep "^libcurl" libs
 '
 
-test_expect_success 'a warm resolve, its pages fresh, maps neither' '
+test_expect_success 'a warm resolve, its pages fresh, maps none' '
 	clear_requests &&
 	mapped resolve --cache-dir c 2>err &&
 	grep "^Resolved 5 packages" err &&
@@ -143,15 +145,38 @@ if test "$HAVE_PY" = yes; then
 		! test -d p/.venv/lib/python*/site-packages/alpha
 	'
 
-	test_expect_success 'a sync that downloads and unpacks loads both' '
+	test_expect_success 'a sync without libcrypto fails clearly' '
+		CVLOCK_LIBCRYPTO="$TRASH/no-libcrypto.so" &&
+		export CVLOCK_LIBCRYPTO &&
+		(cd p && test_expect_code 70 cvlock sync --python "$PY" \
+			--cache-dir ../c4) 2>err &&
+		cat >expect <<-EOF &&
+		error: cannot load libcrypto ($TRASH/no-libcrypto.so): cannot open shared object file: No such file or directory
+		hint: install libcrypto'\''s package (Debian: apt-get install libssl3)
+		EOF
+		test_cmp expect err &&
+		! test -d p/.venv/lib/python*/site-packages/alpha
+	'
+
+	test_expect_success 'a sync that downloads and unpacks loads all three' '
 		rm -rf p/.venv &&
 		(cd p && mapped cvlock sync --python "$PY" --cache-dir ../c) 2>err &&
 		grep "^Installed 4 packages" err &&
 		grep "^libcurl" p/libs &&
-		grep "^libarchive" p/libs
+		grep "^libarchive" p/libs &&
+		grep "^libcrypto" p/libs
 	'
 
-	test_expect_success 'a no-op sync maps neither' '
+	test_expect_success 'a sync from the cache loads libcrypto, not libcurl' '
+		rm -rf p/.venv c/unpacked-v1 &&
+		(cd p && mapped cvlock sync --python "$PY" --cache-dir ../c) 2>err &&
+		grep "^Installed 4 packages" err &&
+		grep "^libarchive" p/libs &&
+		grep "^libcrypto" p/libs &&
+		! grep "^libcurl" p/libs
+	'
+
+	test_expect_success 'a no-op sync maps none' '
 		(cd p && mapped cvlock sync --python "$PY" --cache-dir ../c &&
 		 maps_none) 2>err &&
 		grep "nothing to do" err

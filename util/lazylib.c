@@ -1,5 +1,6 @@
 /*
- * lazylib.c - load libcurl and libarchive on first use (see util.h).
+ * lazylib.c - load libcurl, libarchive and libcrypto on first use (see
+ * util.h).
  *
  * The whole table of a library is resolved at once, right after dlopen():
  * a library without one of the functions cvlock calls is refused then, not
@@ -81,10 +82,14 @@ static const char *const curl_names[] = { CVL_CURL_SYMBOLS(CVL_X_SYM_NAME) };
 static const char *const archive_names[] = {
 	CVL_ARCHIVE_SYMBOLS(CVL_X_SYM_NAME)
 };
+static const char *const crypto_names[] = {
+	CVL_CRYPTO_SYMBOLS(CVL_X_SYM_NAME)
+};
 #undef CVL_X_SYM_NAME
 
 static void *curl_fns[CVL_CURL_NSYM];
 static void *archive_fns[CVL_ARCHIVE_NSYM];
+static void *crypto_fns[CVL_CRYPTO_NSYM];
 
 static struct lazylib libs[CVL_LIB_COUNT] = {
 	[CVL_LIB_CURL] = { "libcurl", CVL_LIBCURL_SONAME, "CVLOCK_LIBCURL",
@@ -94,6 +99,9 @@ static struct lazylib libs[CVL_LIB_COUNT] = {
 			      "CVLOCK_LIBARCHIVE", "libarchive13",
 			      archive_names, CVL_ARCHIVE_NSYM, archive_fns,
 			      0, "" },
+	[CVL_LIB_CRYPTO] = { "libcrypto", CVL_LIBCRYPTO_SONAME,
+			     "CVLOCK_LIBCRYPTO", "libssl3", crypto_names,
+			     CVL_CRYPTO_NSYM, crypto_fns, 0, "" },
 };
 
 static void lib_open(struct lazylib *l)
@@ -141,12 +149,19 @@ static void open_archive(void)
 	lib_open(&libs[CVL_LIB_ARCHIVE]);
 }
 
-/* sync's unpack threads may be the first to call libarchive */
+static void open_crypto(void)
+{
+	lib_open(&libs[CVL_LIB_CRYPTO]);
+}
+
+/* sync's unpack threads may be the first to call libarchive or libcrypto */
 static pthread_once_t once[CVL_LIB_COUNT] = { PTHREAD_ONCE_INIT,
+					       PTHREAD_ONCE_INIT,
 					       PTHREAD_ONCE_INIT };
 static void (*const openers[CVL_LIB_COUNT])(void) = {
 	[CVL_LIB_CURL] = open_curl,
 	[CVL_LIB_ARCHIVE] = open_archive,
+	[CVL_LIB_CRYPTO] = open_crypto,
 };
 
 int cvl_lib_load(enum cvl_lib lib, struct cvl_error *err)

@@ -1,9 +1,9 @@
 /*
  * lazylib.h - private to util/lazylib.c and util/lazylib_shims.c: the
- * functions of libcurl and libarchive that cvlock calls, one X-macro per
+ * functions of libcurl, libarchive and libcrypto that cvlock calls, one X-macro per
  * library.  util/lazylib.c resolves them all at once with dlsym();
  * util/lazylib_shims.c defines each name as a function that calls through
- * the table.  A new curl_* or archive_* call in index/ or sync/ needs its
+ * the table.  A new curl_*, archive_* or EVP_* call in index/ or sync/ needs its
  * line here and its shim there (the link of cvlock fails until then).
  */
 #ifndef CVL_LAZYLIB_H
@@ -60,9 +60,22 @@
 	X(archive_entry_size)                                                  \
 	X(archive_entry_size_is_set)
 
+#define CVL_CRYPTO_SYMBOLS(X)                                                  \
+	X(EVP_sha256)                                                          \
+	X(EVP_sha384)                                                          \
+	X(EVP_sha512)                                                          \
+	X(EVP_md5)                                                             \
+	X(EVP_MD_CTX_new)                                                      \
+	X(EVP_MD_CTX_free)                                                     \
+	X(EVP_DigestInit_ex)                                                   \
+	X(EVP_DigestUpdate)                                                    \
+	X(EVP_DigestFinal_ex)                                                  \
+	X(EVP_Digest)
+
 #define CVL_X_SYM_ENUM(name) CVL_SYM_##name,
 enum cvl_curl_sym { CVL_CURL_SYMBOLS(CVL_X_SYM_ENUM) CVL_CURL_NSYM };
 enum cvl_archive_sym { CVL_ARCHIVE_SYMBOLS(CVL_X_SYM_ENUM) CVL_ARCHIVE_NSYM };
+enum cvl_crypto_sym { CVL_CRYPTO_SYMBOLS(CVL_X_SYM_ENUM) CVL_CRYPTO_NSYM };
 #undef CVL_X_SYM_ENUM
 
 /*

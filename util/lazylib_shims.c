@@ -1,7 +1,8 @@
 /*
- * lazylib_shims.c - the curl_* and archive_* functions that cvlock calls,
- * defined here so that the cvlock binary need not be linked with libcurl
- * and libarchive: each one loads its library on first use (util/lazylib.c)
+ * lazylib_shims.c - the curl_*, archive_* and EVP_* functions that cvlock
+ * calls, defined here so that the cvlock binary need not be linked with
+ * libcurl, libarchive and libcrypto: each one loads its library on first
+ * use (util/lazylib.c)
  * and calls the real function through the table (util/lazylib.h lists
  * them).  Only the cvlock binary links this file, and only when configured
  * without --disable-lazy-libs; the test programs link the libraries.
@@ -17,6 +18,11 @@
  *                              returns ARCHIVE_FATAL, archive_errno() is
  *                              ELIBACC and archive_error_string() "cannot
  *                              load libarchive (libarchive.so.13): ..."
+ *   EVP_sha256() and co,       NULL (a digest, a context), 0 (the status of
+ *   EVP_MD_CTX_new(),          EVP_Digest*, as on any of their failures):
+ *   EVP_Digest*()              the callers ask cvl_lib_load() for the
+ *                              message (sync/download.c before it starts
+ *                              any transfer)
  *
  * Calls that take a handle or an entry only happen once the library is
  * loaded (the handle came from it); releasing a NULL handle or list loads
@@ -32,6 +38,7 @@
 #include <archive.h>
 #include <archive_entry.h>
 #include <curl/curl.h>
+#include <openssl/evp.h>
 #include <time.h>
 
 /* `name` from `table`, as a pointer to the function's own type */
@@ -50,9 +57,14 @@ static void *const *loaded(enum cvl_lib lib)
 {
 	void *const *t = cvl_lib_table(lib);
 
+	static const char *const what[CVL_LIB_COUNT] = {
+		[CVL_LIB_CURL] = "libcurl",
+		[CVL_LIB_ARCHIVE] = "libarchive",
+		[CVL_LIB_CRYPTO] = "libcrypto",
+	};
+
 	if (!t)
-		BUG("%s handle used before the library was loaded",
-		    lib == CVL_LIB_CURL ? "libcurl" : "libarchive");
+		BUG("%s handle used before the library was loaded", what[lib]);
 	return t;
 }
 
@@ -425,4 +437,72 @@ la_int64_t archive_entry_size(struct archive_entry *e)
 int archive_entry_size_is_set(struct archive_entry *e)
 {
 	ON_ENTRY(archive_entry_size_is_set);
+}
+
+/* ---- libcrypto --------------------------------------------------------- */
+
+/* A digest, or NULL when libcrypto cannot be loaded. */
+#define DIGEST(name)                                                           \
+	const EVP_MD *name(void)                                               \
+	{                                                                      \
+		void *const *t = load(CVL_LIB_CRYPTO);                         \
+									       \
+		if (!t)                                                        \
+			return NULL;                                           \
+		return REAL(t, name)();                                        \
+	}
+
+DIGEST(EVP_sha256)
+DIGEST(EVP_sha384)
+DIGEST(EVP_sha512)
+DIGEST(EVP_md5)
+
+EVP_MD_CTX *EVP_MD_CTX_new(void)
+{
+	void *const *t = load(CVL_LIB_CRYPTO);
+
+	if (!t)
+		return NULL;
+	return REAL(t, EVP_MD_CTX_new)();
+}
+
+void EVP_MD_CTX_free(EVP_MD_CTX *ctx)
+{
+	if (ctx)
+		REAL(loaded(CVL_LIB_CRYPTO), EVP_MD_CTX_free)(ctx);
+}
+
+/*
+ * The calls on a context fail as libcrypto fails them (0) for a NULL
+ * context, which is what EVP_MD_CTX_new() gave without the library.
+ */
+int EVP_DigestInit_ex(EVP_MD_CTX *ctx, const EVP_MD *type, ENGINE *impl)
+{
+	if (!ctx || !type)
+		return 0;
+	return REAL(loaded(CVL_LIB_CRYPTO), EVP_DigestInit_ex)(ctx, type,
+								 impl);
+}
+
+int EVP_DigestUpdate(EVP_MD_CTX *ctx, const void *d, size_t cnt)
+{
+	if (!ctx)
+		return 0;
+	return REAL(loaded(CVL_LIB_CRYPTO), EVP_DigestUpdate)(ctx, d, cnt);
+}
+
+int EVP_DigestFinal_ex(EVP_MD_CTX *ctx, unsigned char *md, unsigned int *s)
+{
+	if (!ctx)
+		return 0;
+	return REAL(loaded(CVL_LIB_CRYPTO), EVP_DigestFinal_ex)(ctx, md, s);
+}
+
+int EVP_Digest(const void *data, size_t count, unsigned char *md,
+	       unsigned int *size, const EVP_MD *type, ENGINE *impl)
+{
+	if (!type)
+		return 0;
+	return REAL(loaded(CVL_LIB_CRYPTO), EVP_Digest)(data, count, md, size,
+							  type, impl);
 }

@@ -363,22 +363,26 @@ int cvl_run(struct cvl_run *r, struct cvl_error *err) WARN_UNUSED_RESULT;
 /*
  * Unless configured with --disable-lazy-libs, the cvlock binary is not
  * linked with libcurl and libarchive (with their ~40 dependencies they cost
- * 20-35 ms of every start): it dlopen()s them on first use, through shims
- * of the curl_* and archive_* functions that index/ and sync/ call
- * (util/lazylib_shims.c).  A shim that must load its library and cannot
- * fails the way the real function fails: curl_global_init() returns an
- * error, archive_read_new() a handle on which every call fails with
- * ARCHIVE_FATAL and the reason as archive_error_string().
+ * 20-35 ms of every start) nor libcrypto (its relocations and
+ * initialization were a quarter of a warm resolve): it dlopen()s them on
+ * first use, through shims of the curl_*, archive_* and EVP_* functions
+ * that index/ and sync/ call (util/lazylib_shims.c).  A shim that must
+ * load its library and cannot fails the way the real function fails:
+ * curl_global_init() returns an error, archive_read_new() a handle on
+ * which every call fails with ARCHIVE_FATAL and the reason as
+ * archive_error_string(), EVP_sha256() and EVP_MD_CTX_new() NULL and the
+ * EVP_Digest* calls 0.  Callers of EVP_* ask cvl_lib_load() first, for
+ * the message.
  *
  * cvl_lib_load() loads `lib` now (once: later calls return the first
  * result): 0, or -CVL_EINTERNAL with "cannot load libcurl (libcurl.so.4):
  * <dlerror>" and a hint naming the package.  In a build linked directly
- * it returns 0 at once.  CVLOCK_LIBCURL and CVLOCK_LIBARCHIVE name another
- * file to load (the tests make loading fail with them).  Loading runs
+ * it returns 0 at once.  CVLOCK_LIBCURL, CVLOCK_LIBARCHIVE and
+ * CVLOCK_LIBCRYPTO name another file to load (the tests make loading fail with them).  Loading runs
  * under pthread_once(): any thread may load; a caller that starts threads
  * may still load first to report a failure once (sync_download does).
  */
-enum cvl_lib { CVL_LIB_CURL, CVL_LIB_ARCHIVE, CVL_LIB_COUNT };
+enum cvl_lib { CVL_LIB_CURL, CVL_LIB_ARCHIVE, CVL_LIB_CRYPTO, CVL_LIB_COUNT };
 
 int cvl_lib_load(enum cvl_lib lib, struct cvl_error *err) WARN_UNUSED_RESULT;
 

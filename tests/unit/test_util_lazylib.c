@@ -2,13 +2,15 @@
  * test_util_lazylib.c - util/lazylib.c: the IMF-fixdate parser that keeps
  * the curl_getdate() shim from loading libcurl gives libcurl's own answer
  * for every date it takes, and refuses the rest; cvl_lib_load().  (This
- * program links libcurl itself, which is what it compares with.)
+ * program links libcurl and libcrypto itself: libcurl is what it compares
+ * with.)
  */
 #include "config.h"
 #include "tests/unit/unit.h"
 #include "util/lazylib.h"
 
 #include <curl/curl.h>
+#include <openssl/evp.h>
 #include <time.h>
 
 static void fmt_date(time_t t, char *buf, size_t size)
@@ -104,10 +106,17 @@ START_TEST(lib_load)
 	ck_assert(cvl_lib_loaded(CVL_LIB_CURL));
 	ck_assert_int_eq(cvl_lib_load(CVL_LIB_CURL, &err), 0);
 	ck_assert_int_eq(err.code, 0);
+	ck_assert_int_eq(cvl_lib_load(CVL_LIB_CRYPTO, &err), 0);
+	ck_assert(cvl_lib_loaded(CVL_LIB_CRYPTO));
+	ck_assert_int_eq(err.code, 0);
 #if CVL_LAZY_LIBS
 	ck_assert_ptr_nonnull(cvl_lib_table(CVL_LIB_CURL));
 	ck_assert_ptr_eq(cvl_lib_table(CVL_LIB_CURL)[CVL_SYM_curl_easy_init],
 			 (void *)curl_easy_init);
+	ck_assert_ptr_eq(cvl_lib_table(CVL_LIB_CRYPTO)[CVL_SYM_EVP_sha256],
+			 (void *)EVP_sha256);
+	ck_assert_ptr_eq(cvl_lib_table(CVL_LIB_CRYPTO)[CVL_SYM_EVP_Digest],
+			 (void *)EVP_Digest);
 #endif
 }
 END_TEST
