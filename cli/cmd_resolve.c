@@ -520,7 +520,7 @@ static int fill_entry(const struct lock_ctx *lc, struct lock_file_entry *e,
 			/* a find-links directory gives no hash: compute it */
 			r = cvl_read_file(real ? real : path.buf, "", &data, err);
 			if (!r) {
-				sha256_hex(data.buf, data.len, hex);
+				sha256_hex_bulk(data.buf, data.len, hex);
 				lock_entry_set_hash(e, "sha256", hex);
 			}
 			strbuf_release(&data);

@@ -257,7 +257,7 @@ static int add_one(struct cvl_direct *x, const struct pep_input_req *q,
 	r = fetch_url(x->url, http, &data, err);
 	if (r < 0)
 		goto out;
-	sha256_hex(data.buf, data.len, x->sha256);
+	sha256_hex_bulk(data.buf, data.len, x->sha256);
 	x->size = data.len;
 	want = expected_sha256(q->req.url);
 	if (want && strcasecmp(want, x->sha256)) {

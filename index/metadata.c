@@ -95,7 +95,8 @@ static const struct idx_hash *best_hash(const struct idx_hash *hashes,
 }
 
 /*
- * The hex digest of `data`: sha256 without libcrypto (util.h), the others
+ * The hex digest of `data`: sha256 without libcrypto for small data
+ * (util.h: metadata; whole files through it when it loads), the others
  * (rare on indexes) through it, loaded now; an error when it cannot be.
  */
 static int hash_hex(enum idx_hash_alg alg, const void *data, size_t len,
@@ -108,7 +109,8 @@ static int hash_hex(enum idx_hash_alg alg, const void *data, size_t len,
 	int rc;
 
 	if (alg == IDX_HASH_SHA256) {
-		sha256_hex(data, len, out);
+		/* PEP 658 metadata, or a whole wheel or sdist */
+		sha256_hex_bulk(data, len, out);
 		return 0;
 	}
 	rc = cvl_lib_load(CVL_LIB_CRYPTO, err);

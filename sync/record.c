@@ -241,11 +241,9 @@ void sync_hash_b64(const char *algo, const unsigned char *md, size_t n,
 
 void sync_record_hash(const void *data, size_t len, struct strbuf *out)
 {
-	struct sha256_ctx c;
 	unsigned char md[32];
 
-	sha256_init(&c);
-	sha256_update(&c, data, len);
-	sha256_final(&c, md);
+	/* installed files too (sync --verify, unpacked trees) */
+	sha256_bulk(data, len, md);
 	sync_hash_b64("sha256", md, sizeof(md), out);
 }

@@ -4,8 +4,8 @@
  * entry names, the inputs hash, lock hashing.  Computing them here keeps
  * libcrypto out of a warm resolve (mapping and initializing it was a
  * quarter of its CPU time).  The bulk users (wheels downloaded and
- * unpacked by sync) stay on libcrypto, whose SHA-NI/AVX2 code is several
- * times faster than this portable one.
+ * unpacked by sync, util/sha256_bulk.c) stay on libcrypto, whose
+ * SHA-NI/AVX2 code is several times faster than this portable one.
  */
 #include "util/util.h"
 
@@ -163,19 +163,25 @@ void sha256_final(struct sha256_ctx *c, unsigned char md[32])
 	memset(c, 0, sizeof(*c));
 }
 
-void sha256_hex(const void *data, size_t len, char out[65])
+void sha256_to_hex(const unsigned char md[32], char out[65])
 {
 	static const char hexdigits[] = "0123456789abcdef";
-	struct sha256_ctx c;
-	unsigned char md[32];
 	int i;
 
-	sha256_init(&c);
-	sha256_update(&c, data, len);
-	sha256_final(&c, md);
 	for (i = 0; i < 32; i++) {
 		out[2 * i] = hexdigits[md[i] >> 4];
 		out[2 * i + 1] = hexdigits[md[i] & 15];
 	}
 	out[64] = '\0';
+}
+
+void sha256_hex(const void *data, size_t len, char out[65])
+{
+	struct sha256_ctx c;
+	unsigned char md[32];
+
+	sha256_init(&c);
+	sha256_update(&c, data, len);
+	sha256_final(&c, md);
+	sha256_to_hex(md, out);
 }

@@ -234,6 +234,19 @@ void sha256_final(struct sha256_ctx *c, unsigned char md[32]);
 /* Write the lowercase hex SHA-256 of `len` bytes at `data` and a NUL to `out`. */
 void sha256_hex(const void *data, size_t len, char out[65]);
 
+/* The lowercase hex of a digest `md` and a NUL, to `out`. */
+void sha256_to_hex(const unsigned char md[32], char out[65]);
+
+/*
+ * The same digests for whole files (util/sha256_bulk.c): through
+ * libcrypto, loaded now if needed, for 1 MiB and more (where its SHA-NI
+ * code repays loading it); through the code above for less, or when
+ * libcrypto cannot be loaded.  Programs that call these link libcrypto
+ * (cvlock: the shims).
+ */
+void sha256_bulk(const void *data, size_t len, unsigned char md[32]);
+void sha256_hex_bulk(const void *data, size_t len, char out[65]);
+
 /* ---- URLs (util/url.c, RFC 3986) --------------------------------------- */
 
 /*

@@ -2,8 +2,10 @@
  * test_util_sha256.c - util/sha256.c: the examples of FIPS 180-4 (NIST's
  * "Examples with intermediate values"), every split of the input between
  * sha256_update() calls, and libcrypto's answer for random inputs of 0 to
- * 1000 bytes fed in random pieces.  (This program links libcrypto, which
- * is what it compares with.)
+ * 1000 bytes fed in random pieces; sha256_bulk() and sha256_hex_bulk()
+ * (util/sha256_bulk.c) on both sides of the size where they switch to
+ * libcrypto.  (This program links libcrypto, which is what it compares
+ * with.)
  */
 #include "tests/unit/unit.h"
 
@@ -142,6 +144,34 @@ START_TEST(sha256_as_libcrypto)
 }
 END_TEST
 
+START_TEST(sha256_bulk_same)
+{
+	static const size_t lens[] = {
+		0, 1, 64, 65536, ((size_t)1 << 20) - 1, (size_t)1 << 20,
+		((size_t)3 << 20) + 7,
+	};
+	unsigned char *buf = xmalloc(((size_t)3 << 20) + 7);
+	unsigned char md[32];
+	uint64_t seed = 42;
+	char hex[65], bhex[65];
+	size_t i;
+
+	for (i = 0; i < ((size_t)3 << 20) + 7; i++)
+		buf[i] = (unsigned char)next(&seed);
+	for (i = 0; i < ARRAY_SIZE(lens); i++) {
+		sha256_hex(buf, lens[i], hex);
+		sha256_hex_bulk(buf, lens[i], bhex);
+		ck_assert_str_eq(bhex, hex);
+		sha256_bulk(buf, lens[i], md);
+		sha256_to_hex(md, bhex);
+		ck_assert_str_eq(bhex, hex);
+	}
+	/* 1 MiB and more went through libcrypto, which is loaded now */
+	ck_assert(cvl_lib_loaded(CVL_LIB_CRYPTO));
+	free(buf);
+}
+END_TEST
+
 Suite *suite_util_sha256(void)
 {
 	Suite *s = suite_create("util_sha256");
@@ -151,6 +181,7 @@ Suite *suite_util_sha256(void)
 	tcase_add_test(tc, sha256_million_a);
 	tcase_add_test(tc, sha256_splits);
 	tcase_add_test(tc, sha256_as_libcrypto);
+	tcase_add_test(tc, sha256_bulk_same);
 	suite_add_tcase(s, tc);
 	return s;
 }
