@@ -348,9 +348,10 @@ static int dsrc_list(struct res_source *src, struct res_package **pkgs,
 	struct dsrc *s = src->data;
 	struct res_package **rest = xcalloc(n + 1, sizeof(*rest));
 	size_t i, nrest = 0;
+	bool stop = false;
 	int r = 0;
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n && !stop; i++) {
 		const struct cvl_direct *x = cvl_direct_find(s->d,
 							     pkgs[i]->name);
 		struct res_candidate *c;
@@ -368,10 +369,11 @@ static int dsrc_list(struct res_source *src, struct res_package **pkgs,
 			c->requires_python = xstrdup(x->md.requires_python);
 		pkgs[i]->listed = true;
 		pkgs[i]->exists = true;
-		if (src->on_listed && src->on_listed(pkgs[i], src->on_listed_data))
-			nrest = n = 0; /* the rest stay unlisted */
+		/* stopped: the rest, and those set aside, stay unlisted */
+		stop = src->on_listed &&
+		       src->on_listed(pkgs[i], src->on_listed_data);
 	}
-	if (nrest) {
+	if (nrest && !stop) {
 		s->inner->on_listed = src->on_listed;
 		s->inner->on_listed_data = src->on_listed_data;
 		r = s->inner->ops->list_versions(s->inner, rest, nrest, err);

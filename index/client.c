@@ -803,6 +803,11 @@ static int parse_page(struct idx_page *page, const char *name,
 	return -CVL_ENETWORK;
 }
 
+static bool is_http_url(const char *url)
+{
+	return has_scheme(url, "http") || has_scheme(url, "https");
+}
+
 /*
  * A page from the network may not send us to local files: a link to
  * file:///etc/... on an http(s) page is dropped (pip and uv refuse them
@@ -817,7 +822,7 @@ static void drop_local_links(struct idx_page *page, const char *base)
 	for (i = 0; i < page->nfiles; i++) {
 		struct idx_file *f = &page->files[i];
 
-		if (has_scheme(f->url, "http") || has_scheme(f->url, "https")) {
+		if (is_http_url(f->url)) {
 			if (n != i)
 				memmove(&page->files[n], f, sizeof(*f));
 			n++;
@@ -850,11 +855,6 @@ static char *page_store_key(const struct idx_request *req, const char *name)
 		strbuf_addf(&sb, "\naccept: %s", req->accept);
 	strbuf_addf(&sb, "\nproject: %s", name);
 	return strbuf_detach(&sb, NULL);
-}
-
-static bool is_http_url(const char *url)
-{
-	return has_scheme(url, "http") || has_scheme(url, "https");
 }
 
 /* The stored page for `req` into `page` when it may be used: true. */
